@@ -589,3 +589,46 @@ sb_payload_hexdump (const guint8 *data,
 
   return g_string_free (str, FALSE);
 }
+
+guint16
+sb_payload_inet_checksum (const guint8 *data,
+                          gsize         len)
+{
+  guint32 sum = 0;
+
+  g_return_val_if_fail (data != NULL || len == 0, 0);
+
+  for (; len > 1; data += 2, len -= 2)
+    sum += (guint32) data[0] << 8 | data[1];
+  if (len == 1)
+    sum += (guint32) data[0] << 8;
+  while (sum >> 16)
+    sum = (sum & 0xffff) + (sum >> 16);
+  return (guint16) ~sum;
+}
+
+GBytes *
+sb_payload_icmp_echo_request (guint16       id,
+                              guint16       seq,
+                              const guint8 *data,
+                              gsize         len)
+{
+  guint8 *packet;
+  guint16 sum;
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+
+  packet = g_malloc0 (8 + len);
+  packet[0] = 8;  /* echo request */
+  packet[1] = 0;
+  packet[4] = id >> 8;
+  packet[5] = id & 0xff;
+  packet[6] = seq >> 8;
+  packet[7] = seq & 0xff;
+  if (len > 0)
+    memcpy (packet + 8, data, len);
+  sum = sb_payload_inet_checksum (packet, 8 + len);
+  packet[2] = sum >> 8;
+  packet[3] = sum & 0xff;
+  return g_bytes_new_take (packet, 8 + len);
+}

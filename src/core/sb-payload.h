@@ -65,4 +65,14 @@ gsize   sb_payload_hexdump_line (const guint8  *data,
                                  guint64        offset,
                                  char          *out);
 
+/* The Internet checksum (RFC 1071) of @data. */
+guint16 sb_payload_inet_checksum (const guint8 *data,
+                                  gsize         len);
+/* An ICMP echo request (type 8, code 0) with @id, @seq and @data, its
+ * checksum filled in, ready for a raw ICMP socket's sendto. */
+GBytes *sb_payload_icmp_echo_request (guint16       id,
+                                      guint16       seq,
+                                      const guint8 *data,
+                                      gsize         len);
+
 G_END_DECLS

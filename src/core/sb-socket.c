@@ -2313,6 +2313,14 @@ sb_socket_send_to (SbSocket       *self,
     }
   sb_transcript_append_data (self->transcript, SB_EVENT_SENT, peer, data, n);
   note_partial (self, n, len);
+  if (self->state == SB_STATE_CREATED && self->type == SB_SOCKET_DATAGRAM
+      && self->family != SB_FAMILY_PACKET)
+    {
+      /* The kernel bound it to an ephemeral port, so recvfrom works now (as
+       * in Python) and a later bind would fail. */
+      update_local (self);
+      set_state (self, SB_STATE_BOUND);
+    }
   return n;
 }
 
@@ -2847,4 +2855,17 @@ sb_socket_close (SbSocket *self)
   set_state (self, SB_STATE_CLOSED);
   log_state (self, "closed");
   g_object_unref (self);
+}
+
+void
+sb_socket_release_child (SbSocket *self,
+                         SbSocket *child)
+{
+  guint pos;
+
+  g_return_if_fail (SB_IS_SOCKET (self));
+  g_return_if_fail (SB_IS_SOCKET (child));
+
+  if (self->children != NULL && g_list_store_find (self->children, child, &pos))
+    g_list_store_remove (self->children, pos);
 }

@@ -148,6 +148,9 @@ char         *sb_socket_dup_label      (SbSocket      *self);
 SbSocket     *sb_socket_get_listener   (SbSocket      *self);
 /* Accepted connections, a GListModel of SbSocket. */
 GListModel   *sb_socket_get_children   (SbSocket      *self);
+/* Forget an accepted connection (after it was closed): drops it from the children. */
+void          sb_socket_release_child  (SbSocket      *self,
+                                        SbSocket      *child);
 GSocketAddress *sb_socket_get_local_address  (SbSocket *self);
 GSocketAddress *sb_socket_get_remote_address (SbSocket *self);
 guint         sb_socket_get_local_port (SbSocket      *self);

@@ -1,0 +1,39 @@
+/* sb-socket-panel.h — everything about one socket: steps, settings, data
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+#include "sb-socket.h"
+#include "sb-composer.h"
+#include "sb-transcript-view.h"
+
+G_BEGIN_DECLS
+
+#define SB_TYPE_SOCKET_PANEL (sb_socket_panel_get_type ())
+G_DECLARE_FINAL_TYPE (SbSocketPanel, sb_socket_panel, SB, SOCKET_PANEL, GtkWidget)
+
+GtkWidget        *sb_socket_panel_new          (SbSocket      *socket);
+SbSocket         *sb_socket_panel_get_socket   (SbSocketPanel *self);
+/* Fill in sensible addresses for a starting point of the New Socket dialog. */
+void              sb_socket_panel_apply_preset (SbSocketPanel *self,
+                                                const char    *preset);
+/* Send the composer's payload once (Ctrl+Return). */
+void              sb_socket_panel_send         (SbSocketPanel *self);
+void              sb_socket_panel_set_hex      (SbSocketPanel *self,
+                                                gboolean       hex);
+void              sb_socket_panel_set_bind_address   (SbSocketPanel *self,
+                                                      const char    *host,
+                                                      guint          port);
+void              sb_socket_panel_set_remote_address (SbSocketPanel *self,
+                                                      const char    *host,
+                                                      guint          port);
+void              sb_socket_panel_set_timeout  (SbSocketPanel *self,
+                                                int            timeout_ms);
+SbComposer       *sb_socket_panel_get_composer (SbSocketPanel *self);
+SbTranscriptView *sb_socket_panel_get_transcript_view (SbSocketPanel *self);
+/* The last line of the status bar ("send(): the kernel took 5 of 5 bytes"). */
+const char       *sb_socket_panel_get_status   (SbSocketPanel *self);
+
+G_END_DECLS

@@ -1,0 +1,399 @@
+/* sb-transcript-view.c — a socket's transcript as a table
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "sb-transcript-export.h"
+#include "sb-transcript-view.h"
+
+#define PREVIEW_BYTES 96
+
+typedef enum
+{
+  COL_TIME,
+  COL_DIRECTION,
+  COL_PEER,
+  COL_LENGTH,
+  COL_PREVIEW,
+} Column;
+
+struct _SbTranscriptView
+{
+  GtkWidget          parent_instance;
+
+  GtkWidget         *box;
+  GtkColumnView     *column_view;
+  GtkDropDown       *direction_dropdown;
+  GtkSearchEntry    *search_entry;
+  GtkScrolledWindow *scroller;
+
+  SbTranscript      *transcript;
+  GtkFilterListModel *filtered;
+  GtkCustomFilter   *filter;
+  GtkSingleSelection *selection;
+  gboolean           hex;
+  SbDirectionFilter  direction;
+  char              *text;
+};
+
+G_DEFINE_FINAL_TYPE (SbTranscriptView, sb_transcript_view, GTK_TYPE_WIDGET)
+
+char *
+sb_transcript_view_dup_preview (SbTranscriptView  *self,
+                                SbTranscriptEvent *event)
+{
+  return sb_transcript_dup_preview (sb_transcript_event_get_transcript (event),
+                                    sb_transcript_event_get_index (event), self->hex,
+                                    PREVIEW_BYTES);
+}
+
+static gboolean
+filter_func (gpointer item,
+             gpointer user_data)
+{
+  SbTranscriptView *self = user_data;
+  SbTranscriptEvent *event = item;
+  SbEventKind kind = sb_transcript_event_get_kind (event);
+
+  switch (self->direction)
+    {
+    case SB_DIRECTION_FILTER_SENT:
+      if (kind != SB_EVENT_SENT)
+        return FALSE;
+      break;
+    case SB_DIRECTION_FILTER_RECEIVED:
+      if (kind != SB_EVENT_RECEIVED)
+        return FALSE;
+      break;
+    case SB_DIRECTION_FILTER_EVENTS:
+      if (kind == SB_EVENT_SENT || kind == SB_EVENT_RECEIVED)
+        return FALSE;
+      break;
+    default:
+      break;
+    }
+  if (self->text != NULL && *self->text != '\0')
+    {
+      g_autofree char *preview = sb_transcript_view_dup_preview (self, event);
+      const char *peer = sb_transcript_event_get_peer (event);
+
+      if (strstr (preview, self->text) == NULL && (peer == NULL || strstr (peer, self->text) == NULL))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+refilter (SbTranscriptView *self)
+{
+  GtkFilterMatch strictness = (self->direction == SB_DIRECTION_FILTER_ALL
+                               && (self->text == NULL || *self->text == '\0'))
+                              ? GTK_FILTER_MATCH_ALL : GTK_FILTER_MATCH_SOME;
+
+  gtk_custom_filter_set_filter_func (self->filter,
+                                     strictness == GTK_FILTER_MATCH_ALL ? NULL : filter_func,
+                                     self, NULL);
+}
+
+static void
+filter_changed_cb (SbTranscriptView *self)
+{
+  g_free (self->text);
+  self->text = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  self->direction = gtk_drop_down_get_selected (self->direction_dropdown);
+  refilter (self);
+}
+
+void
+sb_transcript_view_set_filter (SbTranscriptView  *self,
+                               SbDirectionFilter  direction,
+                               const char        *text)
+{
+  g_return_if_fail (SB_IS_TRANSCRIPT_VIEW (self));
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text ? text : "");
+  gtk_drop_down_set_selected (self->direction_dropdown, direction);
+  filter_changed_cb (self);
+}
+
+/* ---- cells ------------------------------------------------------------------ */
+
+static void
+cell_setup_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  data)
+{
+  Column column = GPOINTER_TO_INT (data);
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), column == COL_LENGTH ? 1 : 0);
+  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+  if (column == COL_PREVIEW)
+    {
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_widget_add_css_class (label, "monospace");
+    }
+  if (column == COL_TIME || column == COL_LENGTH)
+    gtk_widget_add_css_class (label, "numeric");
+  if (column == COL_PEER)
+    gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+cell_bind_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  data)
+{
+  Column column = GPOINTER_TO_INT (data);
+  SbTranscriptEvent *event = gtk_list_item_get_item (item);
+  GtkWidget *label = gtk_list_item_get_child (item);
+  SbTranscriptView *self = g_object_get_data (G_OBJECT (factory), "view");
+  SbEventKind kind = sb_transcript_event_get_kind (event);
+  g_autofree char *text = NULL;
+  static const char *kind_classes[] = { "sent", "received", "step", "notice", "failure", "timeout" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (kind_classes); i++)
+    gtk_widget_remove_css_class (label, kind_classes[i]);
+  if ((guint) kind < G_N_ELEMENTS (kind_classes))
+    gtk_widget_add_css_class (label, kind_classes[kind]);
+
+  switch (column)
+    {
+    case COL_TIME:
+      text = sb_format_event_time (sb_transcript_event_get_time (event));
+      break;
+    case COL_DIRECTION:
+      text = g_strdup (sb_event_kind_symbol (kind));
+      break;
+    case COL_PEER:
+      text = g_strdup (sb_transcript_event_get_peer (event) ?: "");
+      break;
+    case COL_LENGTH:
+      if (kind == SB_EVENT_SENT || kind == SB_EVENT_RECEIVED)
+        text = g_strdup_printf ("%zu", sb_transcript_event_get_length (event));
+      break;
+    case COL_PREVIEW:
+      text = sb_transcript_view_dup_preview (self, event);
+      break;
+    }
+  gtk_label_set_label (GTK_LABEL (label), text ? text : "");
+  if (column == COL_PREVIEW)
+    gtk_widget_set_tooltip_text (label, text);
+}
+
+static void
+add_column (SbTranscriptView *self,
+            const char       *title,
+            Column            column,
+            gboolean          expand,
+            int               fixed_width)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *col;
+
+  g_object_set_data (G_OBJECT (factory), "view", self);
+  g_signal_connect (factory, "setup", G_CALLBACK (cell_setup_cb), GINT_TO_POINTER (column));
+  g_signal_connect (factory, "bind", G_CALLBACK (cell_bind_cb), GINT_TO_POINTER (column));
+  col = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_expand (col, expand);
+  gtk_column_view_column_set_resizable (col, TRUE);
+  if (fixed_width > 0)
+    gtk_column_view_column_set_fixed_width (col, fixed_width);
+  gtk_column_view_append_column (self->column_view, col);
+  g_object_unref (col);
+}
+
+/* ---- copy and export ---------------------------------------------------------- */
+
+static void
+copy_clicked_cb (SbTranscriptView *self)
+{
+  SbTranscriptEvent *event = gtk_single_selection_get_selected_item (self->selection);
+  g_autofree char *text = NULL;
+
+  if (event == NULL)
+    return;
+  text = sb_transcript_dup_preview (sb_transcript_event_get_transcript (event),
+                                    sb_transcript_event_get_index (event), self->hex, G_MAXSIZE);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
+}
+
+static void
+export_response_cb (GtkNativeDialog  *dialog,
+                    int               response,
+                    SbTranscriptView *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT && self->transcript != NULL)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autoptr(GError) error = NULL;
+
+      if (!sb_transcript_save_text (self->transcript, file, self->hex, &error))
+        {
+          GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+          GtkWidget *msg = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                   _("Cannot Export the Transcript"),
+                                                   error->message);
+          adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (msg), "close", _("_Close"));
+          gtk_window_present (GTK_WINDOW (msg));
+        }
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+export_clicked_cb (SbTranscriptView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkFileChooserNative *dialog;
+
+  dialog = gtk_file_chooser_native_new (_("Export the Transcript"),
+                                        GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), "transcript.txt");
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (export_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+/* Follow the end while the user is at the bottom. */
+static void
+items_changed_cb (SbTranscriptView *self,
+                  guint             position,
+                  guint             removed,
+                  guint             added)
+{
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
+  double bottom = gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj);
+
+  if (added > 0 && gtk_adjustment_get_value (adj) >= bottom - 48)
+    gtk_adjustment_set_value (adj, G_MAXDOUBLE);
+}
+
+/* ---- object ------------------------------------------------------------------ */
+
+static void
+sb_transcript_view_dispose (GObject *object)
+{
+  SbTranscriptView *self = SB_TRANSCRIPT_VIEW (object);
+
+  if (self->column_view != NULL)
+    gtk_column_view_set_model (self->column_view, NULL);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->filtered);
+  g_clear_object (&self->transcript);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SB_TYPE_TRANSCRIPT_VIEW);
+  G_OBJECT_CLASS (sb_transcript_view_parent_class)->dispose (object);
+}
+
+static void
+sb_transcript_view_finalize (GObject *object)
+{
+  SbTranscriptView *self = SB_TRANSCRIPT_VIEW (object);
+
+  g_free (self->text);
+  G_OBJECT_CLASS (sb_transcript_view_parent_class)->finalize (object);
+}
+
+static void
+sb_transcript_view_class_init (SbTranscriptViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sb_transcript_view_dispose;
+  object_class->finalize = sb_transcript_view_finalize;
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/sockbench/Sockbench/sb-transcript-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, SbTranscriptView, box);
+  gtk_widget_class_bind_template_child (widget_class, SbTranscriptView, column_view);
+  gtk_widget_class_bind_template_child (widget_class, SbTranscriptView, direction_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SbTranscriptView, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, SbTranscriptView, scroller);
+  gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, copy_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, export_clicked_cb);
+}
+
+static void
+sb_transcript_view_init (SbTranscriptView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  add_column (self, _("Time"), COL_TIME, FALSE, 120);
+  add_column (self, "", COL_DIRECTION, FALSE, 32);
+  add_column (self, _("Peer"), COL_PEER, FALSE, 170);
+  add_column (self, _("Length"), COL_LENGTH, FALSE, 72);
+  add_column (self, _("Data"), COL_PREVIEW, TRUE, -1);
+
+  self->filter = gtk_custom_filter_new (NULL, NULL, NULL);
+  self->filtered = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));
+  gtk_filter_list_model_set_incremental (self->filtered, TRUE);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filtered)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_object (self->filtered, "items-changed", G_CALLBACK (items_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+}
+
+GtkWidget *
+sb_transcript_view_new (void)
+{
+  return g_object_new (SB_TYPE_TRANSCRIPT_VIEW, NULL);
+}
+
+void
+sb_transcript_view_set_transcript (SbTranscriptView *self,
+                                   SbTranscript     *transcript)
+{
+  g_return_if_fail (SB_IS_TRANSCRIPT_VIEW (self));
+
+  if (!g_set_object (&self->transcript, transcript))
+    return;
+  if (transcript != NULL)
+    sb_transcript_flush (transcript);
+  gtk_filter_list_model_set_model (self->filtered, G_LIST_MODEL (transcript));
+}
+
+void
+sb_transcript_view_set_hex (SbTranscriptView *self,
+                            gboolean          hex)
+{
+  GListModel *columns;
+
+  g_return_if_fail (SB_IS_TRANSCRIPT_VIEW (self));
+
+  hex = !!hex;
+  if (self->hex == hex)
+    return;
+  self->hex = hex;
+  /* Rebind the visible rows: swapping the model back in is the cheapest way. */
+  gtk_column_view_set_model (self->column_view, NULL);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  columns = gtk_column_view_get_columns (self->column_view);
+  (void) columns;
+  refilter (self);
+}
+
+gboolean
+sb_transcript_view_get_hex (SbTranscriptView *self)
+{
+  g_return_val_if_fail (SB_IS_TRANSCRIPT_VIEW (self), FALSE);
+  return self->hex;
+}
+
+GListModel *
+sb_transcript_view_get_model (SbTranscriptView *self)
+{
+  g_return_val_if_fail (SB_IS_TRANSCRIPT_VIEW (self), NULL);
+  return G_LIST_MODEL (self->filtered);
+}

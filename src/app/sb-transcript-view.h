@@ -1,0 +1,38 @@
+/* sb-transcript-view.h — a socket's transcript as a table
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+#include "sb-transcript.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  SB_DIRECTION_FILTER_ALL,
+  SB_DIRECTION_FILTER_SENT,
+  SB_DIRECTION_FILTER_RECEIVED,
+  SB_DIRECTION_FILTER_EVENTS,
+} SbDirectionFilter;
+
+#define SB_TYPE_TRANSCRIPT_VIEW (sb_transcript_view_get_type ())
+G_DECLARE_FINAL_TYPE (SbTranscriptView, sb_transcript_view, SB, TRANSCRIPT_VIEW, GtkWidget)
+
+GtkWidget  *sb_transcript_view_new            (void);
+void        sb_transcript_view_set_transcript (SbTranscriptView *self,
+                                               SbTranscript     *transcript);
+void        sb_transcript_view_set_hex        (SbTranscriptView *self,
+                                               gboolean          hex);
+gboolean    sb_transcript_view_get_hex        (SbTranscriptView *self);
+void        sb_transcript_view_set_filter     (SbTranscriptView *self,
+                                               SbDirectionFilter direction,
+                                               const char       *text);
+/* The rows shown (after filtering). */
+GListModel *sb_transcript_view_get_model      (SbTranscriptView *self);
+/* The preview text of an event as the view shows it. */
+char       *sb_transcript_view_dup_preview    (SbTranscriptView *self,
+                                               SbTranscriptEvent *event);
+
+G_END_DECLS
