@@ -281,6 +281,64 @@ test_big (void)
   g_assert_finalize_object (t);
 }
 
+/* Past 4 GiB, with offsets that need a ninth digit. The store keeps long
+ * GBytes slices by reference, so 5 GiB of transcript costs 1 MiB here. */
+static void
+test_huge (void)
+{
+  const guint64 huge = G_GUINT64_CONSTANT (5) << 30;
+  const gsize slices[] = { 1 << 20, 16 << 10, 300 << 10, 64 << 10 };
+  Fixture f;
+  g_autoptr(SbTranscript) t = sb_transcript_new ();
+  g_autoptr(GBytes) bytes = NULL;
+  guint8 *data = g_malloc (1 << 20);
+  guint64 total = 0;
+  int natural_small, natural_big;
+
+  for (gsize i = 0; i < (1 << 20); i++)
+    data[i] = (guint8) (i ^ (i >> 9));
+  bytes = g_bytes_new_take (data, 1 << 20);
+  for (guint i = 0; total < huge; i++)
+    {
+      gsize len = MIN (slices[i % G_N_ELEMENTS (slices)], huge - total);
+
+      sb_transcript_append_bytes (t, i % 3 == 0 ? SB_EVENT_SENT : SB_EVENT_RECEIVED, NULL, bytes,
+                                  0, len);
+      total += len;
+    }
+  sb_transcript_flush (t);
+  g_test_message ("%u events", sb_transcript_get_n_events (t));
+
+  fixture_init (&f);
+  gtk_widget_measure (GTK_WIDGET (f.view), GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural_small,
+                      NULL, NULL);
+  sb_hex_view_set_transcript (f.view, t);
+  gtk_widget_measure (GTK_WIDGET (f.view), GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural_big,
+                      NULL, NULL);
+  /* 0x13fffffff needs nine digits */
+  g_assert_cmpint (natural_big, >, natural_small);
+
+  g_assert_cmpuint (sb_hex_view_get_n_rows (f.view), ==, huge / 16);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (f.vadj), ==, (double) (huge / 16));
+
+  wait_for_frame (&f);
+  assert_drawn_bounded (&f);
+  g_object_unref (save_window (&f, "hex-view-5gib-end.png"));
+  time_view (&f, "5G end");
+
+  gtk_adjustment_set_value (f.vadj, (double) (huge / 16 / 2) + 0.25);
+  wait_for_frame (&f);
+  assert_drawn_bounded (&f);
+  time_view (&f, "5G mid");
+
+  gtk_adjustment_set_value (f.vadj, 0);
+  wait_for_frame (&f);
+  assert_drawn_bounded (&f);
+  time_view (&f, "5G start");
+
+  fixture_finish (&f);
+}
+
 static void
 test_empty (void)
 {
@@ -423,7 +481,7 @@ test_swap (void)
   fixture_finish (&f);
 }
 
-/* Count blue-ish (sent) and orange-ish (received) pixels. Thin glyphs are
+/* Count blue-ish (sent) and green-ish (received) pixels. Thin glyphs are
  * antialiased, so their pixels rarely reach the exact colour: classify by hue. */
 static void
 count_hues (GdkTexture *texture,
@@ -443,7 +501,7 @@ count_hues (GdkTexture *texture,
 
       if (b > r + 60 && b > g)
         (*n_sent)++;
-      else if (r > b + 60 && r > g)
+      else if (g > r + 40 && g > b + 20)
         (*n_received)++;
     }
 }
@@ -534,6 +592,7 @@ main (int   argc,
   g_test_add_func ("/hex-view/colors", test_colors);
   g_test_add_func ("/hex-view/finalize", test_finalize);
   g_test_add_func ("/hex-view/big", test_big);
+  g_test_add_func ("/hex-view/huge", test_huge);
 
   return g_test_run ();
 }

@@ -34,6 +34,7 @@ struct _SbComposer
   GtkEntry        *destination_entry;
   GtkSpinButton   *repeat_spin;
   GtkSpinButton   *rate_spin;
+  GtkLabel        *repeat_label;
   GtkWidget       *send_button;
   GtkWidget       *send_all_button;
   GtkWidget       *template_button;
@@ -170,6 +171,17 @@ sb_composer_activate_send (SbComposer *self,
   if (self->validate_source != 0)
     validate (self);
   g_signal_emit (self, signals[SEND_REQUESTED], 0, mode);
+}
+
+static void
+repeat_changed_cb (SbComposer *self)
+{
+  guint count = sb_composer_get_repeat_count (self);
+  g_autofree char *text = NULL;
+
+  if (count > 1)
+    text = g_strdup_printf (_("%u× at %.0f/s"), count, sb_composer_get_rate (self));
+  gtk_label_set_label (self->repeat_label, text ? text : "");
 }
 
 static void
@@ -431,6 +443,8 @@ sb_composer_class_init (SbComposerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbComposer, destination_entry);
   gtk_widget_class_bind_template_child (widget_class, SbComposer, repeat_spin);
   gtk_widget_class_bind_template_child (widget_class, SbComposer, rate_spin);
+  gtk_widget_class_bind_template_child (widget_class, SbComposer, repeat_label);
+  gtk_widget_class_bind_template_callback (widget_class, repeat_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, SbComposer, send_button);
   gtk_widget_class_bind_template_child (widget_class, SbComposer, send_all_button);
   gtk_widget_class_bind_template_child (widget_class, SbComposer, template_button);

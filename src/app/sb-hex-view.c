@@ -19,7 +19,8 @@
 #define MIN_OFFSET_DIGITS  8
 #define X_PAD              6     /* px left and right of the text */
 #define NATURAL_ROWS       8     /* natural height; a scrolled window decides the real one */
-#define MAX_ROW_BYTES      (16 + 3 * 16 + 8 + 4 + 3 * TEXT_BYTES_PER_ROW + 8)
+/* The longest row text: a text-mode row of '↵' (3 bytes each) after a 16-digit offset */
+#define MAX_ROW_BYTES      (16 + 2 + 3 * TEXT_BYTES_PER_ROW)
 
 typedef struct
 {
@@ -53,7 +54,7 @@ struct _SbHexView
   double         char_width;   /* px, of one monospace cell */
   int            newline_fix;  /* Pango units to add to '↵' so it fills one cell */
 
-  /* Scratch kept between frames so a frame allocates nothing new. */
+  /* Kept between frames: the buffer for the visible bytes, and their runs. */
   guint8        *buf;
   gsize          buf_size;
   GArray        *spans;        /* of Span, for [spans_start, spans_end) */
@@ -156,23 +157,27 @@ ensure_layout (SbHexView *self)
   self->newline_fix = (int) (self->char_width * PANGO_SCALE) - logical.width;
 }
 
-/* Light and dark variants of one colour-blind-safe pair (GNOME palette):
- * blue for what we sent, orange for what we received. Each keeps about
- * 4.8:1 (light) or 6.7:1 (dark) contrast against the view background. */
+/* The theme's colours for sent and received text, the ones the app's CSS
+ * gives label.sent and label.received: libadwaita's @accent_color and
+ * @success_color, which come in light, dark and high-contrast variants with
+ * text contrast. Other themes get the same values as a fallback. */
 static void
 get_colors (SbHexView *self,
             GdkRGBA   *fg,
             GdkRGBA   *sent,
             GdkRGBA   *received)
 {
+  GtkStyleContext *context = gtk_widget_get_style_context (GTK_WIDGET (self));
   gboolean dark;
 
   /* gtk_widget_get_color is GTK 4.10; this is its 4.8 equivalent. */
-  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), fg);
+  gtk_style_context_get_color (context, fg);
   /* Light text means a dark background, whatever the theme is called. */
   dark = 0.2126 * fg->red + 0.7152 * fg->green + 0.0722 * fg->blue > 0.5;
-  gdk_rgba_parse (sent, dark ? "#78aeed" : "#1c71d8");
-  gdk_rgba_parse (received, dark ? "#ffa348" : "#c64600");
+  if (!gtk_style_context_lookup_color (context, "accent_color", sent))
+    gdk_rgba_parse (sent, dark ? "#78aeed" : "#1c71d8");
+  if (!gtk_style_context_lookup_color (context, "success_color", received))
+    gdk_rgba_parse (received, dark ? "#8ff0a4" : "#1b8553");
 }
 
 static gboolean
@@ -272,7 +277,9 @@ on_items_changed (GListModel *model,
                   guint       added,
                   SbHexView  *self)
 {
-  if (removed > 0)
+  /* Appends arrive at the end; anything at 0 follows a clear (which only
+   * says so itself if it had announced events), so the old runs are void. */
+  if (removed > 0 || position == 0)
     invalidate_spans (self);
   sync_transcript (self);
 }
@@ -551,8 +558,8 @@ sb_hex_view_measure (GtkWidget      *widget,
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
       /* Narrower than a row is fine: the horizontal adjustment scrolls. */
+      *minimum = 0;
       *natural = content_width (self);
-      *minimum = self->hscroll_policy == GTK_SCROLL_MINIMUM ? 0 : MIN (*natural, 2 * X_PAD);
     }
   else
     {

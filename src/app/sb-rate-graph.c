@@ -80,8 +80,8 @@ rate (guint64 now,
       guint64 before,
       double  seconds)
 {
-  /* A counter that went down was cleared: nothing to say about this second. */
-  return now >= before ? (double) (now - before) / seconds : 0;
+  /* A counter that went down was cleared: count from zero. */
+  return (double) (now >= before ? now - before : now) / seconds;
 }
 
 static gboolean
@@ -115,20 +115,27 @@ sample_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-/* Same hues as SbHexView: blue for sent, orange for received. */
+/* The theme's colours for sent and received text, the ones the app's CSS
+ * gives label.sent and label.received: libadwaita's @accent_color and
+ * @success_color, which come in light, dark and high-contrast variants with
+ * text contrast. Other themes get the same values as a fallback. */
 static void
 get_colors (SbRateGraph *self,
             GdkRGBA     *fg,
             GdkRGBA     *sent,
             GdkRGBA     *received)
 {
+  GtkStyleContext *context = gtk_widget_get_style_context (GTK_WIDGET (self));
   gboolean dark;
 
   /* gtk_widget_get_color is GTK 4.10; this is its 4.8 equivalent. */
-  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), fg);
+  gtk_style_context_get_color (context, fg);
+  /* Light text means a dark background, whatever the theme is called. */
   dark = 0.2126 * fg->red + 0.7152 * fg->green + 0.0722 * fg->blue > 0.5;
-  gdk_rgba_parse (sent, dark ? "#78aeed" : "#1c71d8");
-  gdk_rgba_parse (received, dark ? "#ffa348" : "#c64600");
+  if (!gtk_style_context_lookup_color (context, "accent_color", sent))
+    gdk_rgba_parse (sent, dark ? "#78aeed" : "#1c71d8");
+  if (!gtk_style_context_lookup_color (context, "success_color", received))
+    gdk_rgba_parse (received, dark ? "#8ff0a4" : "#1b8553");
 }
 
 static void

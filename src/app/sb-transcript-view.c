@@ -95,9 +95,10 @@ refilter (SbTranscriptView *self)
                                && (self->text == NULL || *self->text == '\0'))
                               ? GTK_FILTER_MATCH_ALL : GTK_FILTER_MATCH_SOME;
 
-  gtk_custom_filter_set_filter_func (self->filter,
-                                     strictness == GTK_FILTER_MATCH_ALL ? NULL : filter_func,
-                                     self, NULL);
+  if (strictness == GTK_FILTER_MATCH_ALL)
+    gtk_custom_filter_set_filter_func (self->filter, NULL, NULL, NULL);
+  else
+    gtk_custom_filter_set_filter_func (self->filter, filter_func, self, NULL);
 }
 
 static void
@@ -328,10 +329,10 @@ sb_transcript_view_init (SbTranscriptView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  add_column (self, _("Time"), COL_TIME, FALSE, 120);
+  add_column (self, _("Time"), COL_TIME, FALSE, 110);
   add_column (self, "", COL_DIRECTION, FALSE, 32);
-  add_column (self, _("Peer"), COL_PEER, FALSE, 170);
-  add_column (self, _("Length"), COL_LENGTH, FALSE, 72);
+  add_column (self, _("Peer"), COL_PEER, FALSE, 150);
+  add_column (self, _("Length"), COL_LENGTH, FALSE, 64);
   add_column (self, _("Data"), COL_PREVIEW, TRUE, -1);
 
   self->filter = gtk_custom_filter_new (NULL, NULL, NULL);
@@ -368,8 +369,6 @@ void
 sb_transcript_view_set_hex (SbTranscriptView *self,
                             gboolean          hex)
 {
-  GListModel *columns;
-
   g_return_if_fail (SB_IS_TRANSCRIPT_VIEW (self));
 
   hex = !!hex;
@@ -379,8 +378,6 @@ sb_transcript_view_set_hex (SbTranscriptView *self,
   /* Rebind the visible rows: swapping the model back in is the cheapest way. */
   gtk_column_view_set_model (self->column_view, NULL);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
-  columns = gtk_column_view_get_columns (self->column_view);
-  (void) columns;
   refilter (self);
 }
 

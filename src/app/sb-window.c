@@ -65,10 +65,31 @@ socket_accepted_cb (SbSocket *listener,
   sb_socket_set_auto_receive (child, TRUE);
 }
 
+/* A row's expandability is fixed when it is made: replace the row of a
+ * socket that has just started listening, keeping the selection. */
+static void
+listening_cb (SbSocket   *socket,
+              GParamSpec *pspec,
+              SbWindow   *self)
+{
+  guint pos;
+  gboolean selected;
+
+  if (sb_socket_get_state (socket) != SB_STATE_LISTENING
+      || !g_list_store_find (self->sockets, socket, &pos))
+    return;
+  selected = sb_window_get_selected_socket (self) == socket;
+  g_list_store_splice (self->sockets, pos, 1, (gpointer *) &socket, 1);
+  if (selected)
+    sb_window_select_socket (self, socket);
+}
+
 static void
 watch_socket (SbWindow *self,
               SbSocket *socket)
 {
+  if (sb_socket_get_listener (socket) == NULL)
+    g_signal_connect_object (socket, "notify::state", G_CALLBACK (listening_cb), self, 0);
   g_signal_connect_object (socket, "error", G_CALLBACK (socket_error_cb), self, 0);
   g_signal_connect_object (socket, "accepted", G_CALLBACK (socket_accepted_cb), self, 0);
 }
@@ -81,8 +102,11 @@ create_children_cb (gpointer item,
 {
   SbSocket *socket = item;
 
-  if (sb_socket_get_socket_type (socket) != SB_SOCKET_STREAM
-      || sb_socket_get_listener (socket) != NULL)
+  /* Only listeners have rows under them; a socket that starts listening
+   * gets its row made anew (see listening_cb). */
+  if (sb_socket_get_listener (socket) != NULL
+      || (sb_socket_get_state (socket) != SB_STATE_LISTENING
+          && g_list_model_get_n_items (sb_socket_get_children (socket)) == 0))
     return NULL;
   return g_object_ref (sb_socket_get_children (socket));
 }
@@ -113,7 +137,13 @@ update_row (GtkWidget *box)
 
   if (socket == NULL)
     return;
-  label = sb_socket_dup_label (socket);
+  if (sb_socket_get_listener (socket) != NULL && sb_socket_get_remote_address (socket) != NULL)
+    {
+      g_autofree char *peer = sb_address_to_string (sb_socket_get_remote_address (socket));
+      label = g_strdup_printf (_("from %s"), peer);
+    }
+  else
+    label = sb_socket_dup_label (socket);
   gtk_image_set_from_icon_name (GTK_IMAGE (icon), state_icon (socket));
   gtk_label_set_label (GTK_LABEL (title), label);
   state = g_strdup (sb_state_to_string (sb_socket_get_state (socket)));
@@ -414,6 +444,7 @@ add_socket_action (GtkWidget  *widget,
       return;
     }
   sb_socket_panel_apply_preset (SB_SOCKET_PANEL (sb_window_get_panel (self, socket)), preset);
+  adw_leaflet_set_visible_child (self->leaflet, self->content);
 }
 
 static void

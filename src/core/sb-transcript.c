@@ -4,9 +4,7 @@
  */
 #include "config.h"
 
-#include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "sb-transcript.h"
 
@@ -19,11 +17,6 @@
 #define FLUSH_INTERVAL_MS 16
 /* Sends at least this long are kept by reference, not copied. */
 #define EXTERNAL_MIN (16 * 1024)
-/* Chunks at least this big are aligned to it and advised as transparent huge
- * pages: a flood then faults its store in 2 MiB at a time instead of 4 KiB,
- * which more than doubled the receive rate of a 1 GiB flood (see
- * docs/benchmarks.md). Small chunks (idle connections) are unaffected. */
-#define HUGE_CHUNK   (2 * 1024 * 1024)
 
 typedef struct
 {
@@ -452,25 +445,6 @@ seal_tail (SbTranscript *self)
   self->chunks->pdata[self->chunks->len - 1] = tail;
 }
 
-/* Freed with g_free() like any other chunk (g_malloc is the system malloc). */
-static Chunk *
-chunk_alloc (gsize bytes)
-{
-#ifdef MADV_HUGEPAGE
-  if (bytes >= HUGE_CHUNK)
-    {
-      void *p = NULL;
-
-      if (posix_memalign (&p, HUGE_CHUNK, bytes) == 0)
-        {
-          madvise (p, bytes & ~(gsize) (HUGE_CHUNK - 1), MADV_HUGEPAGE);
-          return p;
-        }
-    }
-#endif
-  return g_malloc (bytes);
-}
-
 /* The tail chunk, if it has at least @min bytes free, else a new one. */
 static Chunk *
 tail_chunk_with_room (SbTranscript *self,
@@ -485,7 +459,7 @@ tail_chunk_with_room (SbTranscript *self,
       gsize size = MAX (self->next_chunk_size, min);
 
       seal_tail (self);
-      chunk = chunk_alloc (sizeof (Chunk) + size);
+      chunk = g_malloc (sizeof (Chunk) + size);
       chunk->start = self->n_bytes;
       chunk->size = size;
       chunk->used = 0;

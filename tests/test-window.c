@@ -1,0 +1,441 @@
+/* test-window.c — the real window, driven through its actions, under Xvfb
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+#include <errno.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <adwaita.h>
+
+#include "sb-application.h"
+#include "sb-window.h"
+#include "sb-socket-panel.h"
+#include "sb-transcript-view.h"
+#include "sb-transcript-export.h"
+
+static SbApplication *app;
+
+/* Run the main loop until @cond holds; fail after 10 s. */
+#define WAIT_FOR(cond)                                                        \
+  G_STMT_START {                                                               \
+    gint64 _deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;          \
+    while (!(cond))                                                            \
+      {                                                                        \
+        if (g_get_monotonic_time () > _deadline)                               \
+          g_error ("timed out waiting for %s", #cond);                         \
+        g_main_context_iteration (NULL, TRUE);                                 \
+      }                                                                        \
+  } G_STMT_END
+
+static gboolean
+wake_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  GtkWidget *content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (widget));
+  GdkPaintable *paintable;
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = g_strdup_printf ("screenshot-%s.png", name);
+  int w, h;
+  gint64 until = g_get_monotonic_time () + 300 * 1000;
+
+  /* let a few frames pass so that everything is laid out and drawn */
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, TRUE);
+  /* the content, without the window's shadow; its paintable draws what is on screen */
+  paintable = gtk_widget_paintable_new (content);
+  w = gtk_widget_get_width (content);
+  h = gtk_widget_get_height (content);
+  /* the window's own background is not part of its content */
+  gtk_snapshot_append_color (snapshot,
+                             adw_style_manager_get_dark (adw_style_manager_get_default ())
+                             ? &(GdkRGBA) { 0.14, 0.14, 0.14, 1 } : &(GdkRGBA) { 0.98, 0.98, 0.98, 1 },
+                             &GRAPHENE_RECT_INIT (0, 0, w, h));
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("saved %s (%dx%d)", path, w, h);
+  g_object_unref (paintable);
+}
+
+static SbWindow *
+new_window (void)
+{
+  SbWindow *window = sb_window_new (app);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (window)));
+  return window;
+}
+
+static SbSocket *
+add_socket (SbWindow   *window,
+            const char *preset)
+{
+  guint n = g_list_model_get_n_items (sb_window_get_sockets (window));
+  g_autoptr(SbSocket) socket = NULL;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-socket", "s", preset));
+  g_assert_cmpuint (g_list_model_get_n_items (sb_window_get_sockets (window)), ==, n + 1);
+  socket = g_list_model_get_item (sb_window_get_sockets (window), n);
+  g_assert_true (sb_window_get_selected_socket (window) == socket);
+  return socket; /* the window's list holds it */
+}
+
+static SbSocketPanel *
+panel_of (SbWindow *window,
+          SbSocket *socket)
+{
+  return SB_SOCKET_PANEL (sb_window_get_panel (window, socket));
+}
+
+static void
+activate (SbSocketPanel *panel,
+          const char    *action)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), action, NULL));
+}
+
+static gboolean
+transcript_has (SbSocket    *socket,
+                SbEventKind  kind,
+                const char  *needle,
+                const char  *peer)
+{
+  SbTranscript *t = sb_socket_get_transcript (socket);
+
+  for (guint i = 0; i < sb_transcript_get_n_events (t); i++)
+    {
+      SbTranscriptEntry e;
+      g_autofree char *text = NULL;
+      const char *p;
+
+      sb_transcript_get_entry (t, i, &e);
+      if (e.kind != kind)
+        continue;
+      text = sb_transcript_dup_preview (t, i, FALSE, 4096);
+      p = sb_transcript_get_peer_string (t, e.peer);
+      if (strstr (text, needle) != NULL && (peer == NULL || g_strcmp0 (p, peer) == 0))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+close_all (SbWindow *window)
+{
+  while (g_list_model_get_n_items (sb_window_get_sockets (window)) > 0)
+    {
+      g_autoptr(SbSocket) s = g_list_model_get_item (sb_window_get_sockets (window), 0);
+      sb_window_select_socket (window, s);
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.close-socket", NULL));
+    }
+}
+
+/* Watch @object: destroy_and_check() waits for it to be finalized. */
+static void
+track (GPtrArray *all,
+       gpointer   object)
+{
+  g_assert_cmpuint (all->len, <, 16);  /* no reallocation: the weak pointers point into it */
+  g_ptr_array_add (all, object);
+  g_object_add_weak_pointer (object, &all->pdata[all->len - 1]);
+}
+
+static void
+destroy_and_check (SbWindow  *window,
+                   GPtrArray *sockets)
+{
+  /* every socket, and the window, must really go away */
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  WAIT_FOR (window == NULL);
+  for (guint i = 0; i < sockets->len; i++)
+    WAIT_FOR (sockets->pdata[i] == NULL);
+}
+
+/* A listener and a client in one window; "hello" arrives on the accepted connection. */
+static void
+test_tcp_hello (void)
+{
+  SbWindow *window = new_window ();
+  g_autoptr(GPtrArray) all = g_ptr_array_sized_new (16);
+  SbSocket *server, *client, *child;
+  SbSocketPanel *sp, *cp, *childp;
+  GListModel *rows;
+  gboolean found = FALSE;
+  guint port;
+
+  server = add_socket (window, "tcp-server");
+  sp = panel_of (window, server);
+  sb_socket_panel_set_bind_address (sp, "127.0.0.1", 0);
+  activate (sp, "panel.bind");
+  g_assert_cmpint (sb_socket_get_state (server), ==, SB_STATE_BOUND);
+  port = sb_socket_get_local_port (server);
+  g_assert_cmpuint (port, >, 0);
+  activate (sp, "panel.listen");
+  g_assert_cmpint (sb_socket_get_state (server), ==, SB_STATE_LISTENING);
+  activate (sp, "panel.accept");
+
+  client = add_socket (window, "tcp-client");
+  cp = panel_of (window, client);
+  sb_socket_panel_set_remote_address (cp, "127.0.0.1", port);
+  activate (cp, "panel.connect");
+  WAIT_FOR (sb_socket_get_state (client) == SB_STATE_CONNECTED
+            && g_list_model_get_n_items (sb_socket_get_children (server)) == 1);
+
+  sb_composer_set_text (sb_socket_panel_get_composer (cp), "hello");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.send", NULL));
+  g_assert_cmpstr (sb_socket_panel_get_status (cp), ==, "send(): the kernel took 5 of 5 bytes");
+
+  child = g_list_model_get_item (sb_socket_get_children (server), 0);
+  WAIT_FOR (transcript_has (child, SB_EVENT_RECEIVED, "hello", NULL));
+
+  /* the accepted connection in its own panel, as hex */
+  sb_window_select_socket (window, child);
+  childp = panel_of (window, child);
+  sb_socket_panel_set_hex (childp, TRUE);
+  rows = sb_transcript_view_get_model (sb_socket_panel_get_transcript_view (childp));
+  sb_transcript_flush (sb_socket_get_transcript (child));
+  WAIT_FOR (g_list_model_get_n_items (rows) > 0);
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(SbTranscriptEvent) ev = g_list_model_get_item (rows, i);
+      g_autofree char *preview = sb_transcript_view_dup_preview (sb_socket_panel_get_transcript_view (childp), ev);
+      if (strstr (preview, "68 65 6c 6c 6f") != NULL)
+        found = TRUE;
+    }
+  g_assert_true (found);
+  save_screenshot (GTK_WIDGET (window), "tcp-accepted-hex");
+
+  sb_window_select_socket (window, client);
+  save_screenshot (GTK_WIDGET (window), "tcp-client");
+
+  track (all, server);
+  track (all, client);
+  track (all, child);
+  g_object_unref (child);  /* from g_list_model_get_item */
+  close_all (window);
+  destroy_and_check (window, all);
+}
+
+/* sendto / recvfrom between two UDP sockets; the receiver shows the sender. */
+static void
+test_udp_sendto (void)
+{
+  SbWindow *window = new_window ();
+  g_autoptr(GPtrArray) all = g_ptr_array_sized_new (16);
+  SbSocket *a, *b;
+  SbSocketPanel *ap, *bp;
+  g_autofree char *dest = NULL;
+  g_autofree char *sender = NULL;
+
+  a = add_socket (window, "udp");
+  ap = panel_of (window, a);
+  activate (ap, "panel.bind");
+  b = add_socket (window, "udp");
+  bp = panel_of (window, b);
+  activate (bp, "panel.bind");
+  g_assert_true (sb_socket_get_auto_receive (b));
+
+  dest = g_strdup_printf ("127.0.0.1:%u", sb_socket_get_local_port (b));
+  sender = g_strdup_printf ("127.0.0.1:%u", sb_socket_get_local_port (a));
+  sb_window_select_socket (window, a);
+  sb_composer_set_destination (sb_socket_panel_get_composer (ap), dest);
+  sb_composer_set_text (sb_socket_panel_get_composer (ap), "ping\\n");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.send", NULL));
+  WAIT_FOR (transcript_has (b, SB_EVENT_RECEIVED, "ping\\n", sender));
+  g_assert_true (transcript_has (a, SB_EVENT_SENT, "ping", dest));
+
+  sb_window_select_socket (window, b);
+  save_screenshot (GTK_WIDGET (window), "udp-recvfrom");
+
+  track (all, a);
+  track (all, b);
+  close_all (window);
+  destroy_and_check (window, all);
+}
+
+/* A connect that cannot complete is reported as timed out, in the
+ * transcript and as a toast. The peer is a listener whose accept queue is
+ * full, so the kernel drops our SYN. */
+static void
+test_connect_timeout (void)
+{
+  SbWindow *window = new_window ();
+  g_autoptr(GPtrArray) all = g_ptr_array_sized_new (16);
+  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  socklen_t len = sizeof addr;
+  int listener, fillers[8];
+  guint n_fillers = 0;
+  SbSocket *client;
+  SbSocketPanel *cp;
+  gint64 start, elapsed;
+
+  listener = socket (AF_INET, SOCK_STREAM, 0);
+  g_assert_cmpint (bind (listener, (struct sockaddr *) &addr, sizeof addr), ==, 0);
+  g_assert_cmpint (listen (listener, 0), ==, 0);
+  getsockname (listener, (struct sockaddr *) &addr, &len);
+  /* fill the accept queue: connects that complete at once */
+  for (guint i = 0; i < G_N_ELEMENTS (fillers); i++)
+    {
+      int fd = socket (AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+      int r = connect (fd, (struct sockaddr *) &addr, sizeof addr);
+      fillers[n_fillers++] = fd;
+      if (r != 0 && errno == EINPROGRESS)
+        break;  /* this one is already stuck: the queue is full */
+    }
+
+  client = add_socket (window, "tcp-client");
+  cp = panel_of (window, client);
+  sb_socket_panel_set_remote_address (cp, "127.0.0.1", ntohs (addr.sin_port));
+  sb_socket_panel_set_timeout (cp, 300);
+  start = g_get_monotonic_time ();
+  activate (cp, "panel.connect");
+  WAIT_FOR (sb_socket_get_state (client) != SB_STATE_CONNECTING);
+  elapsed = (g_get_monotonic_time () - start) / 1000;
+  g_test_message ("connect timed out after %" G_GINT64_FORMAT " ms", elapsed);
+  g_assert_cmpint (sb_socket_get_state (client), ==, SB_STATE_CREATED);
+  g_assert_cmpint (elapsed, >=, 290);
+  g_assert_cmpint (elapsed, <, 3000);
+  g_assert_true (transcript_has (client, SB_EVENT_TIMEOUT, "Timed out after 300 ms", NULL));
+  g_assert_nonnull (sb_window_get_last_error (window));
+  g_assert_nonnull (strstr (sb_window_get_last_error (window), "Timed out"));
+  save_screenshot (GTK_WIDGET (window), "connect-timeout");
+
+  for (guint i = 0; i < n_fillers; i++)
+    close (fillers[i]);
+  close (listener);
+  track (all, client);
+  close_all (window);
+  destroy_and_check (window, all);
+}
+
+/* Malformed hex is refused with its position, and nothing is sent. */
+static void
+test_bad_hex (void)
+{
+  SbWindow *window = new_window ();
+  g_autoptr(GPtrArray) all = g_ptr_array_sized_new (16);
+  SbSocket *a, *b;
+  SbSocketPanel *ap;
+  SbComposer *composer;
+  g_autofree char *dest = NULL;
+
+  a = add_socket (window, "udp");
+  ap = panel_of (window, a);
+  activate (ap, "panel.bind");
+  b = add_socket (window, "udp");
+  activate (panel_of (window, b), "panel.bind");
+  dest = g_strdup_printf ("127.0.0.1:%u", sb_socket_get_local_port (b));
+
+  sb_window_select_socket (window, a);
+  composer = sb_socket_panel_get_composer (ap);
+  sb_composer_set_destination (composer, dest);
+  sb_composer_set_format (composer, SB_PAYLOAD_HEX);
+  sb_composer_set_text (composer, "48 65 6g");
+  g_assert_false (sb_composer_is_valid (composer));
+  g_assert_nonnull (strstr (sb_composer_get_error (composer), "position 8"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.send", NULL));
+  g_assert_cmpuint (sb_transcript_get_messages_out (sb_socket_get_transcript (a)), ==, 0);
+  save_screenshot (GTK_WIDGET (window), "bad-hex");
+
+  /* fixed, it goes */
+  sb_composer_set_text (composer, "48 65 6c");
+  g_assert_true (sb_composer_is_valid (composer));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.send", NULL));
+  WAIT_FOR (transcript_has (b, SB_EVENT_RECEIVED, "Hel", NULL));
+
+  track (all, a);
+  track (all, b);
+  close_all (window);
+  destroy_and_check (window, all);
+}
+
+/* A port in use: a clear message, and the socket stays as it was. */
+static void
+test_port_in_use (void)
+{
+  SbWindow *window = new_window ();
+  g_autoptr(GPtrArray) all = g_ptr_array_sized_new (16);
+  SbSocket *a, *b;
+  SbSocketPanel *ap, *bp;
+
+  a = add_socket (window, "tcp-server");
+  ap = panel_of (window, a);
+  sb_socket_panel_set_bind_address (ap, "127.0.0.1", 0);
+  activate (ap, "panel.bind");
+  activate (ap, "panel.listen");
+
+  b = add_socket (window, "tcp-client");
+  bp = panel_of (window, b);
+  sb_socket_panel_set_bind_address (bp, "127.0.0.1", sb_socket_get_local_port (a));
+  activate (bp, "panel.bind");
+  g_assert_cmpint (sb_socket_get_state (b), ==, SB_STATE_CREATED);
+  g_assert_nonnull (strstr (sb_window_get_last_error (window), "EADDRINUSE"));
+  save_screenshot (GTK_WIDGET (window), "port-in-use");
+
+  track (all, a);
+  track (all, b);
+  close_all (window);
+  destroy_and_check (window, all);
+}
+
+/* The window at a phone-like width folds its sidebar away. */
+static void
+test_narrow (void)
+{
+  SbWindow *window = new_window ();
+  g_autoptr(GPtrArray) all = g_ptr_array_sized_new (16);
+  SbSocket *s;
+
+  s = add_socket (window, "tcp-client");
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 760);
+  gtk_window_unmaximize (GTK_WINDOW (window));
+  WAIT_FOR (gtk_widget_get_width (GTK_WIDGET (window)) <= 420);
+  save_screenshot (GTK_WIDGET (window), "narrow");
+
+  track (all, s);
+  close_all (window);
+  destroy_and_check (window, all);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_timeout_add (50, wake_cb, NULL);
+
+  app = sb_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+
+  g_test_add_func ("/window/tcp-hello", test_tcp_hello);
+  g_test_add_func ("/window/udp-sendto", test_udp_sendto);
+  g_test_add_func ("/window/connect-timeout", test_connect_timeout);
+  g_test_add_func ("/window/bad-hex", test_bad_hex);
+  g_test_add_func ("/window/port-in-use", test_port_in_use);
+  g_test_add_func ("/window/narrow", test_narrow);
+  ret = g_test_run ();
+  g_object_unref (app);
+  return ret;
+}
