@@ -223,6 +223,13 @@ test_tcp_hello (void)
   g_assert_true (found);
   save_screenshot (GTK_WIDGET (window), "tcp-accepted-hex");
 
+  /* a reply, then the whole conversation as one hex dump */
+  sb_composer_set_text (sb_socket_panel_get_composer (childp), "Thank you for connecting\\r\\n");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.send", NULL));
+  WAIT_FOR (transcript_has (client, SB_EVENT_RECEIVED, "Thank you", NULL));
+  sb_socket_panel_show_stream (childp, TRUE);
+  save_screenshot (GTK_WIDGET (window), "stream-hex");
+
   sb_window_select_socket (window, client);
   save_screenshot (GTK_WIDGET (window), "tcp-client");
 

@@ -899,3 +899,11 @@ sb_socket_panel_get_transcript_view (SbSocketPanel *self)
   g_return_val_if_fail (SB_IS_SOCKET_PANEL (self), NULL);
   return self->transcript_view;
 }
+
+void
+sb_socket_panel_show_stream (SbSocketPanel *self,
+                             gboolean       stream)
+{
+  g_return_if_fail (SB_IS_SOCKET_PANEL (self));
+  gtk_stack_set_visible_child_name (self->view_stack, stream ? "stream" : "transcript");
+}

@@ -31,6 +31,9 @@ void              sb_socket_panel_set_remote_address (SbSocketPanel *self,
                                                       guint          port);
 void              sb_socket_panel_set_timeout  (SbSocketPanel *self,
                                                 int            timeout_ms);
+/* Show the stream view (the whole conversation) instead of the table. */
+void              sb_socket_panel_show_stream  (SbSocketPanel *self,
+                                                gboolean       stream);
 SbComposer       *sb_socket_panel_get_composer (SbSocketPanel *self);
 SbTranscriptView *sb_socket_panel_get_transcript_view (SbSocketPanel *self);
 /* The last line of the status bar ("send(): the kernel took 5 of 5 bytes"). */

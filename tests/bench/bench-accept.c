@@ -400,6 +400,10 @@ main (int    argc,
 
   malloc_trim (0);
   before = mem_sample ();
+  /* stretches and intervals count from the first poll / tick after the start */
+  bench.poll_exit = 0;
+  bench.last_tick = 0;
+  bench.n_polls = 0;
   bench.measuring = TRUE;
   bench.t_start = g_get_monotonic_time ();
   if (write (control[1], &c, 1) != 1)
