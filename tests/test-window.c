@@ -14,6 +14,7 @@
 #include "sb-application.h"
 #include "sb-window.h"
 #include "sb-socket-panel.h"
+#include "sb-new-socket-dialog.h"
 #include "sb-transcript-view.h"
 #include "sb-transcript-export.h"
 
@@ -41,7 +42,9 @@ static void
 save_screenshot (GtkWidget  *widget,
                  const char *name)
 {
-  GtkWidget *content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (widget));
+  GtkWidget *content = ADW_IS_APPLICATION_WINDOW (widget)
+                       ? adw_application_window_get_content (ADW_APPLICATION_WINDOW (widget))
+                       : adw_window_get_content (ADW_WINDOW (widget));
   GdkPaintable *paintable;
   GtkSnapshot *snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
@@ -422,6 +425,51 @@ test_narrow (void)
   destroy_and_check (window, all);
 }
 
+static SbNewSocketDialog *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+      if (SB_IS_NEW_SOCKET_DIALOG (w))
+        return SB_NEW_SOCKET_DIALOG (w);
+    }
+  return NULL;
+}
+
+/* The New Socket dialog explains a bad combination and creates a good one. */
+static void
+test_new_socket_dialog (void)
+{
+  SbWindow *window = new_window ();
+  g_autoptr(GPtrArray) all = g_ptr_array_sized_new (16);
+  SbNewSocketDialog *dialog;
+  g_autoptr(SbSocket) socket = NULL;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-socket", NULL));
+  WAIT_FOR ((dialog = find_dialog ()) != NULL && gtk_widget_get_mapped (GTK_WIDGET (dialog)));
+
+  sb_new_socket_dialog_select_preset (dialog, "raw-icmp");
+  g_assert_cmpint (sb_new_socket_dialog_get_family (dialog), ==, SB_FAMILY_IPV4);
+  g_assert_cmpint (sb_new_socket_dialog_get_socket_type (dialog), ==, SB_SOCKET_RAW);
+  g_assert_cmpint (sb_new_socket_dialog_get_protocol (dialog), ==, 1);
+
+  sb_new_socket_dialog_select_preset (dialog, "udp");
+  save_screenshot (GTK_WIDGET (dialog), "new-socket-dialog");
+  g_signal_emit_by_name (dialog, "create");
+  WAIT_FOR (find_dialog () == NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (sb_window_get_sockets (window)), ==, 1);
+  socket = g_list_model_get_item (sb_window_get_sockets (window), 0);
+  g_assert_cmpint (sb_socket_get_socket_type (socket), ==, SB_SOCKET_DATAGRAM);
+  track (all, socket);
+  g_clear_object (&socket);
+
+  close_all (window);
+  destroy_and_check (window, all);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -442,6 +490,7 @@ main (int   argc,
   g_test_add_func ("/window/bad-hex", test_bad_hex);
   g_test_add_func ("/window/port-in-use", test_port_in_use);
   g_test_add_func ("/window/narrow", test_narrow);
+  g_test_add_func ("/window/new-socket-dialog", test_new_socket_dialog);
   ret = g_test_run ();
   g_object_unref (app);
   return ret;
