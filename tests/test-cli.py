@@ -490,6 +490,21 @@ def test_sendto_then_recv_reply():
     check(f"from {LOOPBACK}:{port}" in r.err, "stderr shows who replied", r)
 
 
+def test_send_file_and_wait():
+    import tempfile
+    data = os.urandom(3000)
+    with tempfile.NamedTemporaryFile() as f, udp_socket() as server:
+        f.write(data)
+        f.flush()
+        port = server.getsockname()[1]
+        r = run("sendto", f"udp://{LOOPBACK}:{port}", "--send", "first", "--wait", "150",
+                "--send-file", f.name)
+        check(r.rc == 0, "exit status 0", r)
+        check(r.elapsed >= 0.15, f"--wait 150 waited ({r.elapsed:.3f} s)", r)
+        got = [server.recvfrom(4096)[0] for _ in range(2)]
+    check(got == [b"first", data], "both datagrams in order, the file byte-exact")
+
+
 def test_bind_sendto_step():
     with udp_socket() as server:
         port = server.getsockname()[1]

@@ -17,6 +17,8 @@
 #include "sb-cli-runner.h"
 #include "sb-payload.h"
 
+#define TRANSCRIPT_KEEP (8 * 1024 * 1024)
+
 typedef struct
 {
   SbCliPlan       *plan;
@@ -81,6 +83,17 @@ output (Runner *self,
     fwrite (data, 1, len, stdout);
   fflush (stdout);
   self->offset += len;
+}
+
+/* The CLI never reads its transcripts back: clear them now and then so that
+ * a long --recv all does not keep every byte in memory. */
+static void
+trim_transcript (SbSocket *socket)
+{
+  SbTranscript *transcript = sb_socket_get_transcript (socket);
+
+  if (sb_transcript_get_n_bytes (transcript) > TRANSCRIPT_KEEP)
+    sb_transcript_clear (transcript);
 }
 
 static char *
@@ -252,6 +265,7 @@ send_all_cb (GObject      *object,
   if (sb_socket_send_all_finish (SB_SOCKET (object), result, &sent, &error))
     status (self, g_dngettext (GETTEXT_PACKAGE, "sent %llu byte", "sent %llu bytes", sent),
             (unsigned long long) sent);
+  trim_transcript (SB_SOCKET (object));
   step_done (self, error);
 }
 
@@ -349,6 +363,7 @@ receive_cb (GObject      *object,
                                "received %zu bytes", len),
             len);
   output (self, bytes);
+  trim_transcript (self->conn);
 
   /* a bound UDP socket's --send replies to whoever spoke last */
   if (self->plan->command == SB_CLI_BIND && peer != NULL)
@@ -382,6 +397,7 @@ receive_all_cb (GObject      *object,
     }
   self->total += g_bytes_get_size (bytes);
   output (self, bytes);
+  trim_transcript (self->conn);
   sb_socket_receive_async (self->conn, self->step->size, self->cancellable, receive_all_cb, self);
 }
 
