@@ -84,6 +84,33 @@ count_notify_cb (GObject    *object,
   (*count)++;
 }
 
+static gboolean
+tick_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Iterate @context until *@counter is non-zero; fail after 5 s. A ticking
+ * source keeps the iteration from blocking forever when nothing comes. */
+static void
+iterate_until_nonzero (GMainContext *context,
+                       const guint  *counter)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  GSource *tick = g_timeout_source_new (100);
+
+  g_source_set_callback (tick, tick_cb, NULL, NULL);
+  g_source_attach (tick, context);
+  while (*counter == 0)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("nothing happened within 5 s");
+      g_main_context_iteration (context, TRUE);
+    }
+  g_source_destroy (tick);
+  g_source_unref (tick);
+}
+
 /* ---- tests ---------------------------------------------------------------- */
 
 static void
@@ -563,15 +590,9 @@ test_batched_items_changed (void)
   for (guint i = 0; i < 500; i++)
     sb_transcript_append_data (t, SB_EVENT_RECEIVED, NULL, &byte, 1);
   g_assert_cmpuint (ic.n_emissions, ==, 1);
-  {
-    gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-    while (ic.n_emissions == 1)
-      {
-        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-        g_main_context_iteration (NULL, TRUE);
-      }
-  }
+  ic.n_emissions = 0;
+  iterate_until_nonzero (NULL, &ic.n_emissions);
+  ic.n_emissions++;
   g_assert_cmpuint (ic.n_emissions, ==, 2);
   g_assert_cmpuint (ic.position, ==, 10000);
   g_assert_cmpuint (ic.removed, ==, 0);
@@ -593,15 +614,20 @@ thread_default_flush_thread (gpointer data)
   SbTranscript *t;
   ItemsChanged ic = { 0, };
   gint64 deadline;
+  GSource *tick = g_timeout_source_new (100);
 
   g_main_context_push_thread_default (context);
+  g_source_set_callback (tick, tick_cb, NULL, NULL);
+  g_source_attach (tick, context);
   t = sb_transcript_new ();
   g_signal_connect (t, "items-changed", G_CALLBACK (items_changed_cb), &ic);
   sb_transcript_append_message (t, SB_EVENT_NOTICE, NULL, "one");
   sb_transcript_append_message (t, SB_EVENT_NOTICE, NULL, "two");
   deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
   while (ic.n_emissions == 0 && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (context, FALSE), g_usleep (1000);
+    g_main_context_iteration (context, TRUE);
+  g_source_destroy (tick);
+  g_source_unref (tick);
   g_main_context_pop_thread_default (context);
   g_object_unref (t);
   return GUINT_TO_POINTER (ic.n_emissions == 1 && ic.added == 2);
@@ -613,7 +639,6 @@ test_flush_thread_default (void)
   g_autoptr(GMainContext) context = g_main_context_new ();
   SbTranscript *t;
   ItemsChanged ic = { 0, };
-  gint64 deadline;
   GThread *thread;
 
   /* on this thread, with a pushed context */
@@ -621,12 +646,7 @@ test_flush_thread_default (void)
   t = sb_transcript_new ();
   g_signal_connect (t, "items-changed", G_CALLBACK (items_changed_cb), &ic);
   sb_transcript_append_message (t, SB_EVENT_NOTICE, NULL, "hello");
-  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  while (ic.n_emissions == 0)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (context, TRUE);
-    }
+  iterate_until_nonzero (context, &ic.n_emissions);
   g_assert_cmpuint (ic.added, ==, 1);
   /* a pending flush is dropped cleanly at finalization */
   sb_transcript_append_message (t, SB_EVENT_NOTICE, NULL, "pending");

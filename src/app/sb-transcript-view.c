@@ -31,6 +31,7 @@ struct _SbTranscriptView
   GtkDropDown       *direction_dropdown;
   GtkSearchEntry    *search_entry;
   GtkScrolledWindow *scroller;
+  GtkWidget         *list_view;   /* the column view's own, for list.scroll-to-item */
 
   SbTranscript      *transcript;
   GtkFilterListModel *filtered;
@@ -263,7 +264,13 @@ export_clicked_cb (SbTranscriptView *self)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
-/* Follow the end while the user is at the bottom. */
+/* Follow the end while the user is at the bottom. The adjustment only
+ * learns about the new rows at the next allocation, so setting its value
+ * here was clamped to the old end, and the table stopped following after
+ * the first batch (it stayed on the first rows while 100,000 datagrams a
+ * second came in). Scrolling the list to its last row sets an anchor that
+ * the allocation honours; GTK 4.8 has no gtk_column_view_scroll_to(), so
+ * this is the action of the column view's inner GtkListView. */
 static void
 items_changed_cb (SbTranscriptView *self,
                   guint             position,
@@ -272,8 +279,18 @@ items_changed_cb (SbTranscriptView *self,
 {
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
   double bottom = gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
 
-  if (added > 0 && gtk_adjustment_get_value (adj) >= bottom - 48)
+  if (added == 0 || n == 0 || gtk_adjustment_get_value (adj) < bottom - 48)
+    return;
+  if (self->list_view == NULL)
+    for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (self->column_view)); c != NULL;
+         c = gtk_widget_get_next_sibling (c))
+      if (GTK_IS_LIST_VIEW (c))
+        self->list_view = c;
+  if (self->list_view != NULL)
+    gtk_widget_activate_action (self->list_view, "list.scroll-to-item", "u", n - 1);
+  else
     gtk_adjustment_set_value (adj, G_MAXDOUBLE);
 }
 

@@ -1976,6 +1976,11 @@ start_accept_continuous (SbSocket *self)
   g_source_set_name (self->accept_source, "[sockbench] accept");
   /* see auto-receive: no poll-list churn per dispatch */
   g_source_set_can_recurse (self->accept_source, TRUE);
+  /* Below the frame clock, like auto-receive: during a connection storm the
+   * listener is readable at every iteration, and at G_PRIORITY_DEFAULT a
+   * redraw-priority source waited up to 370 ms; here at most ~50 ms
+   * (bench-accept, 10,000 connections; docs/benchmarks.md). */
+  g_source_set_priority (self->accept_source, G_PRIORITY_DEFAULT_IDLE);
   g_source_attach (self->accept_source, g_main_context_get_thread_default ());
   return TRUE;
 }
@@ -2769,6 +2774,13 @@ sb_socket_set_auto_receive (SbSocket *self,
        * of accepting them (docs/benchmarks.md). The callback is safe to
        * re-enter (from a nested loop in a ::received handler). */
       g_source_set_can_recurse (self->auto_source, TRUE);
+      /* Below the frame clock (GDK_PRIORITY_REDRAW, G_PRIORITY_HIGH_IDLE + 20):
+       * a TCP flood keeps the fd readable all the time, and GLib only
+       * dispatches the most urgent ready sources, so at G_PRIORITY_DEFAULT
+       * the per-dispatch budget alone never let a frame in: the window
+       * drew ~22 fps with gaps of 200 ms (docs/benchmarks.md, "Window under
+       * load"). Timers, events and the other sockets still come first. */
+      g_source_set_priority (self->auto_source, G_PRIORITY_DEFAULT_IDLE);
       g_source_attach (self->auto_source, g_main_context_get_thread_default ());
     }
   else

@@ -65,7 +65,10 @@ struct _SbTranscript
   guint64       messages_out;
 
   guint         n_announced;
-  guint         flush_source;
+  /* on the thread-default context of the append that scheduled it, like the
+   * socket sources; a GSource, since g_source_remove() only knows the
+   * global default context */
+  GSource      *flush_source;
 };
 
 struct _SbTranscriptEvent
@@ -253,11 +256,21 @@ free_chunks (SbTranscript *self)
 }
 
 static void
+cancel_flush (SbTranscript *self)
+{
+  if (self->flush_source != NULL)
+    {
+      g_source_destroy (self->flush_source);
+      g_clear_pointer (&self->flush_source, g_source_unref);
+    }
+}
+
+static void
 sb_transcript_finalize (GObject *object)
 {
   SbTranscript *self = SB_TRANSCRIPT (object);
 
-  g_clear_handle_id (&self->flush_source, g_source_remove);
+  cancel_flush (self);
   free_chunks (self);
   g_clear_pointer (&self->chunks, g_ptr_array_unref);
   g_clear_pointer (&self->entries, g_array_unref);
@@ -326,7 +339,7 @@ sb_transcript_flush (SbTranscript *self)
 
   g_return_if_fail (SB_IS_TRANSCRIPT (self));
 
-  g_clear_handle_id (&self->flush_source, g_source_remove);
+  cancel_flush (self);
   old = self->n_announced;
   added = self->entries->len - old;
   if (added == 0)
@@ -341,7 +354,6 @@ flush_cb (gpointer data)
 {
   SbTranscript *self = data;
 
-  self->flush_source = 0;
   sb_transcript_flush (self);
   return G_SOURCE_REMOVE;
 }
@@ -349,10 +361,12 @@ flush_cb (gpointer data)
 static void
 schedule_flush (SbTranscript *self)
 {
-  if (self->flush_source == 0)
+  if (self->flush_source == NULL)
     {
-      self->flush_source = g_timeout_add (FLUSH_INTERVAL_MS, flush_cb, self);
-      g_source_set_name_by_id (self->flush_source, "[sockbench] transcript flush");
+      self->flush_source = g_timeout_source_new (FLUSH_INTERVAL_MS);
+      g_source_set_callback (self->flush_source, flush_cb, self, NULL);
+      g_source_set_name (self->flush_source, "[sockbench] transcript flush");
+      g_source_attach (self->flush_source, g_main_context_get_thread_default ());
     }
 }
 
@@ -843,7 +857,7 @@ sb_transcript_clear (SbTranscript *self)
 
   g_return_if_fail (SB_IS_TRANSCRIPT (self));
 
-  g_clear_handle_id (&self->flush_source, g_source_remove);
+  cancel_flush (self);
   removed = self->n_announced;
   free_chunks (self);
   g_array_set_size (self->entries, 0);
