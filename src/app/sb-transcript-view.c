@@ -32,6 +32,10 @@ struct _SbTranscriptView
   GtkSearchEntry    *search_entry;
   GtkScrolledWindow *scroller;
   GtkWidget         *list_view;   /* the column view's own, for list.scroll-to-item */
+  gboolean           follow;      /* keep the last row in view */
+  gint64             last_follow;
+  double             last_value;  /* of the vertical adjustment */
+  guint              follow_source;
 
   SbTranscript      *transcript;
   GtkFilterListModel *filtered;
@@ -124,6 +128,22 @@ sb_transcript_view_set_filter (SbTranscriptView  *self,
 
 /* ---- cells ------------------------------------------------------------------ */
 
+static gboolean
+preview_query_tooltip_cb (GtkWidget  *label,
+                          int         x,
+                          int         y,
+                          gboolean    keyboard,
+                          GtkTooltip *tooltip,
+                          gpointer    data)
+{
+  const char *text = gtk_label_get_label (GTK_LABEL (label));
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
 static void
 cell_setup_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
@@ -138,6 +158,11 @@ cell_setup_cb (GtkSignalListItemFactory *factory,
     {
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
       gtk_widget_add_css_class (label, "monospace");
+      /* The tooltip is the label's own text, asked for when shown: setting
+       * it in bind made GTK query the pointer (an X round trip) for every
+       * row bound, a third of the main thread under a datagram flood. */
+      gtk_widget_set_has_tooltip (label, TRUE);
+      g_signal_connect (label, "query-tooltip", G_CALLBACK (preview_query_tooltip_cb), NULL);
     }
   if (column == COL_TIME || column == COL_LENGTH)
     gtk_widget_add_css_class (label, "numeric");
@@ -184,8 +209,6 @@ cell_bind_cb (GtkSignalListItemFactory *factory,
       break;
     }
   gtk_label_set_label (GTK_LABEL (label), text ? text : "");
-  if (column == COL_PREVIEW)
-    gtk_widget_set_tooltip_text (label, text);
 }
 
 static void
@@ -264,24 +287,31 @@ export_clicked_cb (SbTranscriptView *self)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
-/* Follow the end while the user is at the bottom. The adjustment only
- * learns about the new rows at the next allocation, so setting its value
- * here was clamped to the old end, and the table stopped following after
- * the first batch (it stayed on the first rows while 100,000 datagrams a
- * second came in). Scrolling the list to its last row sets an anchor that
- * the allocation honours; GTK 4.8 has no gtk_column_view_scroll_to(), so
- * this is the action of the column view's inner GtkListView. */
+/* Follow the end while the user is at the bottom.
+ *
+ * The adjustment only learns about new rows at the next allocation, so
+ * setting its value in items-changed was clamped to the old end, and the
+ * table stopped following after the first batch (it stayed on the first
+ * rows while 100,000 datagrams a second came in). Scrolling the list to its
+ * last row sets an anchor that the allocation honours; GTK 4.8 has no
+ * gtk_column_view_scroll_to(), so this is the action of the column view's
+ * inner GtkListView. Whether to follow is decided when the user moves the
+ * view (value-changed), not from a value that lags the rows.
+ *
+ * Following rebinds every visible row, so it happens at most every
+ * FOLLOW_INTERVAL_MS: under a flood the table is rebound 10 times a second
+ * instead of at every 16 ms batch, and nobody reads rows that scroll past
+ * faster than that. A lone event after a quiet spell still shows at once.
+ * (docs/benchmarks.md, "Window under load".) */
+#define FOLLOW_INTERVAL_MS 100
+
 static void
-items_changed_cb (SbTranscriptView *self,
-                  guint             position,
-                  guint             removed,
-                  guint             added)
+scroll_to_end (SbTranscriptView *self)
 {
-  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
-  double bottom = gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
 
-  if (added == 0 || n == 0 || gtk_adjustment_get_value (adj) < bottom - 48)
+  self->last_follow = g_get_monotonic_time ();
+  if (n == 0)
     return;
   if (self->list_view == NULL)
     for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (self->column_view)); c != NULL;
@@ -290,8 +320,56 @@ items_changed_cb (SbTranscriptView *self,
         self->list_view = c;
   if (self->list_view != NULL)
     gtk_widget_activate_action (self->list_view, "list.scroll-to-item", "u", n - 1);
+}
+
+static gboolean
+follow_cb (gpointer data)
+{
+  SbTranscriptView *self = data;
+
+  self->follow_source = 0;
+  if (self->follow)
+    scroll_to_end (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+items_changed_cb (SbTranscriptView *self,
+                  guint             position,
+                  guint             removed,
+                  guint             added)
+{
+  gint64 since;
+
+  if (added == 0 || !self->follow || self->follow_source != 0)
+    return;
+  since = (g_get_monotonic_time () - self->last_follow) / 1000;
+  if (since >= FOLLOW_INTERVAL_MS)
+    scroll_to_end (self);
   else
-    gtk_adjustment_set_value (adj, G_MAXDOUBLE);
+    {
+      self->follow_source = g_timeout_add (FOLLOW_INTERVAL_MS - since, follow_cb, self);
+      g_source_set_name_by_id (self->follow_source, "[sockbench] transcript follow");
+    }
+}
+
+/* Back at the end: follow again. Moved up: stop. Anything else (the list
+ * settling its estimated row heights while rows arrive) changes nothing. */
+static void
+vadjustment_changed_cb (SbTranscriptView *self)
+{
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
+  double value = gtk_adjustment_get_value (adj);
+  double bottom = gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj);
+
+  if (value >= bottom - 48)
+    self->follow = TRUE;
+  else if (value < self->last_value - 48)
+    {
+      self->follow = FALSE;
+      g_clear_handle_id (&self->follow_source, g_source_remove);
+    }
+  self->last_value = value;
 }
 
 /* ---- object ------------------------------------------------------------------ */
@@ -301,6 +379,7 @@ sb_transcript_view_dispose (GObject *object)
 {
   SbTranscriptView *self = SB_TRANSCRIPT_VIEW (object);
 
+  g_clear_handle_id (&self->follow_source, g_source_remove);
   if (self->column_view != NULL)
     gtk_column_view_set_model (self->column_view, NULL);
   g_clear_object (&self->selection);
@@ -361,6 +440,9 @@ sb_transcript_view_init (SbTranscriptView *self)
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect_object (self->filtered, "items-changed", G_CALLBACK (items_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  self->follow = TRUE;
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",
+                           G_CALLBACK (vadjustment_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
 GtkWidget *
