@@ -16,6 +16,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <linux/if_packet.h>
+#include <linux/sock_diag.h>
 #include <net/ethernet.h>
 #include <sys/socket.h>
 #include <glib-unix.h>
@@ -119,6 +120,7 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void stop_auto_receive (SbSocket *self);
+static void start_auto_receive (SbSocket *self);
 static void stop_accept_continuous (SbSocket *self);
 static gboolean start_accept_continuous (SbSocket *self);
 
@@ -564,6 +566,8 @@ sb_address_resolve_async (const char         *host,
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, sb_address_resolve_async);
+  /* resolve_cb reports cancellation in our own domain */
+  g_task_set_check_cancellable (task, FALSE);
 
   if (port > 65535 || family == SB_FAMILY_PACKET)
     {
@@ -885,18 +889,6 @@ set_remote (SbSocket              *self,
     }
 }
 
-static void op_return_error (SbSocket *self, OpKind kind, GError *error);
-
-static void
-fail_all_ops (SbSocket   *self,
-              SbSocketError code,
-              const char *message)
-{
-  for (guint i = 0; i < N_OPS; i++)
-    if (self->ops[i] != NULL)
-      op_return_error (self, i, g_error_new_literal (SB_SOCKET_ERROR, code, message));
-}
-
 static void
 sb_socket_dispose (GObject *object)
 {
@@ -1110,9 +1102,16 @@ sb_socket_new (SbFamily      family,
   if (fd < 0)
     {
       int errsv = errno;
-      g_autofree char *what = g_strdup_printf ("create a %s %s socket (protocol %d)",
-                                               sb_family_to_string (family),
-                                               sb_socket_type_to_string (type), protocol);
+      g_autofree char *what = NULL;
+
+      if (family == SB_FAMILY_PACKET)
+        what = g_strdup_printf ("create a %s packet socket (EtherType 0x%04x)",
+                                sb_socket_type_to_string (type),
+                                protocol == 0 ? ETH_P_ALL : protocol);
+      else
+        what = g_strdup_printf ("create an %s %s socket (protocol %d)",
+                                family == SB_FAMILY_IPV6 ? "IPv6" : "IPv4",
+                                sb_socket_type_to_string (type), protocol);
       set_errno_error (error, errsv, what);
       return NULL;
     }
@@ -1671,6 +1670,10 @@ op_new (SbSocket           *self,
   op->kind = kind;
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, op, (GDestroyNotify) op_free);
+  /* Cancellation is reported by op_cancel_cb as SB_SOCKET_ERROR_CANCELLED,
+   * which the window and the CLI match; GTask would otherwise turn it (and
+   * any result that raced with it) into G_IO_ERROR_CANCELLED. */
+  g_task_set_check_cancellable (task, FALSE);
   *out_op = op;
   return task;
 }
@@ -1768,9 +1771,11 @@ op_timeout_cb (gpointer data)
   Op *op = g_task_get_task_data (task);
   GError *error;
 
+  /* Take the operation before connect_abort() notifies ::state: a handler
+   * may close the socket, which must not find this operation still pending. */
+  op_take (self, op->kind);
   if (op->kind == OP_CONNECT)
     connect_abort (self, op);
-  op_take (self, op->kind);
   if (op->kind == OP_SEND_ALL)
     error = g_error_new (SB_SOCKET_ERROR, SB_SOCKET_ERROR_TIMED_OUT,
                          "Timed out after %d ms waiting for %s; %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " bytes were sent",
@@ -1794,9 +1799,10 @@ op_cancel_cb (GCancellable *cancellable,
   SbSocket *self = g_task_get_source_object (task);
   Op *op = g_task_get_task_data (task);
 
+  /* as in op_timeout_cb: take it first */
+  op_take (self, op->kind);
   if (op->kind == OP_CONNECT)
     connect_abort (self, op);
-  op_take (self, op->kind);
   g_task_return_new_error (task, SB_SOCKET_ERROR, SB_SOCKET_ERROR_CANCELLED,
                            "Cancelled while waiting for %s", op_waiting_for (op->kind));
   g_object_unref (task);
@@ -1815,7 +1821,7 @@ op_return_error (SbSocket *self,
   g_object_unref (task);
 }
 
-/* Fail @task at once (before it became pending). */
+/* Fail @task at once: before it became pending, or after op_take(). */
 static void
 task_fail_now (SbSocket *self,
                GTask    *task,
@@ -1873,7 +1879,8 @@ accept_one (SbSocket *self,
                                   format_sockaddr ((struct sockaddr *) &ss, len, buf, sizeof buf),
                                   "accepted a connection");
   }
-  g_signal_emit (self, signals[ACCEPTED], 0, child);
+  /* The caller emits ::accepted, once its own bookkeeping is done: a handler
+   * may close the listener or drop the last reference to it. */
   return child;
 }
 
@@ -1890,7 +1897,9 @@ accept_ready_cb (int          fd,
   child = accept_one (self, &error);
   if (child != NULL)
     {
+      /* no longer pending when ::accepted runs (the task keeps @self alive) */
       op_take (self, OP_ACCEPT);
+      g_signal_emit (self, signals[ACCEPTED], 0, child);
       g_task_return_pointer (task, child, g_object_unref);
       g_object_unref (task);
       return G_SOURCE_REMOVE;
@@ -1940,29 +1949,35 @@ accept_continuous_cb (int          fd,
                       gpointer     data)
 {
   SbSocket *self = data;
+  gboolean keep;
 
-  for (guint i = 0; i < ACCEPT_BUDGET_COUNT; i++)
+  /* an ::accepted handler may close the listener, stop accepting, or drop
+   * the last other reference */
+  g_object_ref (self);
+  for (guint i = 0; i < ACCEPT_BUDGET_COUNT && self->accept_source != NULL; i++)
     {
       g_autoptr(GError) error = NULL;
       SbSocket *child = accept_one (self, &error);
 
       if (child != NULL)
         {
+          g_signal_emit (self, signals[ACCEPTED], 0, child);
           g_object_unref (child);
           continue;
         }
       if (error != NULL)
         {
           /* e.g. EMFILE: the socket stays readable, so stop instead of spinning */
-          report_error (self, error);
-          g_clear_pointer (&self->accept_source, g_source_unref);
+          stop_accept_continuous (self);
           self->accept_continuous = FALSE;
+          report_error (self, error);
           g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCEPT_CONTINUOUS]);
-          return G_SOURCE_REMOVE;
         }
       break;
     }
-  return G_SOURCE_CONTINUE;
+  keep = self->accept_source != NULL;
+  g_object_unref (self);
+  return keep ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }
 
 static gboolean
@@ -2066,6 +2081,9 @@ connect_done (SbSocket *self,
   op_take (self, OP_CONNECT);
   update_local (self);
   set_state (self, SB_STATE_CONNECTED);
+  /* auto-receive switched on before the connection existed starts now */
+  if (self->auto_receive && self->auto_source == NULL && self->state == SB_STATE_CONNECTED)
+    start_auto_receive (self);
   local = self->local ? sb_address_to_string (self->local) : g_strdup ("?");
   log_state (self, "connected to %s from %s", self->remote_str, local);
   (void) op;
@@ -2083,8 +2101,10 @@ connect_failed (SbSocket *self,
   GError *error = NULL;
 
   set_errno_error (&error, errsv, what);
+  /* no longer pending when connect_abort() notifies ::state */
+  op_take (self, OP_CONNECT);
   connect_abort (self, op);
-  op_return_error (self, OP_CONNECT, error);
+  task_fail_now (self, task, error);
 }
 
 static gboolean
@@ -2135,8 +2155,9 @@ connect_resolved_cb (GObject      *object,
       GError *e = g_error_new (SB_SOCKET_ERROR,
                                error->domain == SB_SOCKET_ERROR ? error->code : SB_SOCKET_ERROR_RESOLVE,
                                "Cannot connect: %s", error->message);
+      op_take (self, OP_CONNECT);
       set_state (self, op->state_before);
-      op_return_error (self, OP_CONNECT, e);
+      task_fail_now (self, task, e);
       return;
     }
 
@@ -2671,6 +2692,7 @@ auto_receive_cb (int          fd,
   gint64 deadline = g_get_monotonic_time () + READ_BUDGET_USEC;
   gsize budget = READ_BUDGET_BYTES;
   gsize size = self->receive_size > 0 ? self->receive_size : AUTO_RECEIVE_SIZE;
+  gboolean keep;
 
   g_object_ref (self);
   for (guint i = 0; i < READ_BUDGET_COUNT && budget > 0 && self->auto_source != NULL; i++)
@@ -2723,8 +2745,11 @@ auto_receive_cb (int          fd,
       if ((i & 15) == 15 && g_get_monotonic_time () > deadline)
         break;
     }
+  /* A ::received handler may have dropped the last other reference: decide
+   * before letting go of ours. */
+  keep = self->auto_source != NULL;
   g_object_unref (self);
-  return self->auto_source != NULL ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+  return keep ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }
 
 static void
@@ -2735,6 +2760,37 @@ stop_auto_receive (SbSocket *self)
       g_source_destroy (self->auto_source);
       g_clear_pointer (&self->auto_source, g_source_unref);
     }
+}
+
+static void
+start_auto_receive (SbSocket *self)
+{
+  g_assert (self->auto_source == NULL && self->fd >= 0);
+
+  if (self->type != SB_SOCKET_STREAM && !self->rxq_ovfl)
+    {
+      int one = 1;
+      /* the kernel then tells us how many datagrams it dropped */
+      self->rxq_ovfl = setsockopt (self->fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof one) == 0;
+    }
+  self->auto_source = g_unix_fd_source_new (self->fd, G_IO_IN);
+  g_source_set_callback (self->auto_source, (GSourceFunc) (void (*)(void)) auto_receive_cb,
+                         self, NULL);
+  g_source_set_name (self->auto_source, "[sockbench] auto-receive");
+  /* GLib unregisters a non-recursive source's fd from the context's poll
+   * list for each dispatch and registers it again after, walking that
+   * list both times: with 10,000 connections that was half the CPU time
+   * of accepting them (docs/benchmarks.md). The callback is safe to
+   * re-enter (from a nested loop in a ::received handler). */
+  g_source_set_can_recurse (self->auto_source, TRUE);
+  /* Below the frame clock (GDK_PRIORITY_REDRAW, G_PRIORITY_HIGH_IDLE + 20):
+   * a TCP flood keeps the fd readable all the time, and GLib only
+   * dispatches the most urgent ready sources, so at G_PRIORITY_DEFAULT
+   * the per-dispatch budget alone never let a frame in: the window
+   * drew ~22 fps with gaps of 200 ms (docs/benchmarks.md, "Window under
+   * load"). Timers, events and the other sockets still come first. */
+  g_source_set_priority (self->auto_source, G_PRIORITY_DEFAULT_IDLE);
+  g_source_attach (self->auto_source, g_main_context_get_thread_default ());
 }
 
 void
@@ -2758,30 +2814,11 @@ sb_socket_set_auto_receive (SbSocket *self,
         }
       if (self->fd < 0)
         return;
-      if (self->type != SB_SOCKET_STREAM && !self->rxq_ovfl)
-        {
-          int one = 1;
-          /* the kernel then tells us how many datagrams it dropped */
-          self->rxq_ovfl = setsockopt (self->fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof one) == 0;
-        }
-      self->auto_source = g_unix_fd_source_new (self->fd, G_IO_IN);
-      g_source_set_callback (self->auto_source, (GSourceFunc) (void (*)(void)) auto_receive_cb,
-                             self, NULL);
-      g_source_set_name (self->auto_source, "[sockbench] auto-receive");
-      /* GLib unregisters a non-recursive source's fd from the context's poll
-       * list for each dispatch and registers it again after, walking that
-       * list both times: with 10,000 connections that was half the CPU time
-       * of accepting them (docs/benchmarks.md). The callback is safe to
-       * re-enter (from a nested loop in a ::received handler). */
-      g_source_set_can_recurse (self->auto_source, TRUE);
-      /* Below the frame clock (GDK_PRIORITY_REDRAW, G_PRIORITY_HIGH_IDLE + 20):
-       * a TCP flood keeps the fd readable all the time, and GLib only
-       * dispatches the most urgent ready sources, so at G_PRIORITY_DEFAULT
-       * the per-dispatch budget alone never let a frame in: the window
-       * drew ~22 fps with gaps of 200 ms (docs/benchmarks.md, "Window under
-       * load"). Timers, events and the other sockets still come first. */
-      g_source_set_priority (self->auto_source, G_PRIORITY_DEFAULT_IDLE);
-      g_source_attach (self->auto_source, g_main_context_get_thread_default ());
+      /* A stream that is not connected yet has nothing to read (and polls
+       * as hung up): start reading once it is connected. */
+      if (self->type != SB_SOCKET_STREAM || self->state == SB_STATE_CONNECTED
+          || self->state == SB_STATE_SHUT_DOWN)
+        start_auto_receive (self);
     }
   else
     stop_auto_receive (self);
@@ -2815,6 +2852,22 @@ guint64
 sb_socket_get_kernel_drops (SbSocket *self)
 {
   g_return_val_if_fail (SB_IS_SOCKET (self), 0);
+
+  /* SO_RXQ_OVFL only tells the count as of the datagram just read: drops
+   * after the last one read never showed, and on Linux 6.18 it also lagged
+   * the socket's own counter (a 100,000/s flood: received + reported drops
+   * came to 6,449 short of the sent count, while SO_MEMINFO's count made
+   * the sum exact; docs/benchmarks.md, "Window under load"). Ask the
+   * kernel for its counter now, keeping the larger. */
+  if (self->fd >= 0 && self->type != SB_SOCKET_STREAM)
+    {
+      guint32 meminfo[SK_MEMINFO_VARS] = { 0 };
+      socklen_t len = sizeof meminfo;
+
+      if (getsockopt (self->fd, SOL_SOCKET, SO_MEMINFO, meminfo, &len) == 0
+          && len > SK_MEMINFO_DROPS * sizeof (guint32))
+        self->kernel_drops = MAX (self->kernel_drops, meminfo[SK_MEMINFO_DROPS]);
+    }
   return self->kernel_drops;
 }
 
@@ -2848,6 +2901,9 @@ sb_socket_shutdown (SbSocket     *self,
 void
 sb_socket_close (SbSocket *self)
 {
+  GTask *pending[N_OPS] = { NULL, };
+  gboolean was_auto_receive, was_accepting;
+
   g_return_if_fail (SB_IS_SOCKET (self));
 
   if (self->state == SB_STATE_CLOSED)
@@ -2856,23 +2912,33 @@ sb_socket_close (SbSocket *self)
   g_object_ref (self);
   stop_auto_receive (self);
   stop_accept_continuous (self);
-  fail_all_ops (self, SB_SOCKET_ERROR_CLOSED, "The socket was closed while waiting");
+  /* Everything a handler could see happens after the socket is fully
+   * closed: a pending operation's callback may run at once (GTask calls
+   * back synchronously when close() runs inside a dispatch) and start the
+   * next step, which must find a closed socket, not a descriptor about to
+   * go. So take the operations first, close, then fail them. */
+  for (guint i = 0; i < N_OPS; i++)
+    if (self->ops[i] != NULL)
+      pending[i] = op_take (self, i);
   if (self->fd >= 0)
     {
       close (self->fd);
       self->fd = -1;
     }
-  if (self->auto_receive)
-    {
-      self->auto_receive = FALSE;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUTO_RECEIVE]);
-    }
-  if (self->accept_continuous)
-    {
-      self->accept_continuous = FALSE;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCEPT_CONTINUOUS]);
-    }
+  was_auto_receive = self->auto_receive;
+  was_accepting = self->accept_continuous;
+  self->auto_receive = FALSE;
+  self->accept_continuous = FALSE;
   set_state (self, SB_STATE_CLOSED);
+  if (was_auto_receive)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUTO_RECEIVE]);
+  if (was_accepting)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCEPT_CONTINUOUS]);
+  for (guint i = 0; i < N_OPS; i++)
+    if (pending[i] != NULL)
+      task_fail_now (self, pending[i],
+                     g_error_new_literal (SB_SOCKET_ERROR, SB_SOCKET_ERROR_CLOSED,
+                                          "The socket was closed while waiting"));
   log_state (self, "closed");
   g_object_unref (self);
 }

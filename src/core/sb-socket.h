@@ -269,7 +269,9 @@ gssize        sb_socket_receive_into_finish (SbSocket  *self,
 
 /* Auto-receive: read as data arrives (64 KiB reads unless @bufsize is set,
  * with a per-dispatch budget) into the transcript; ::received is emitted for
- * each read. Peer close and errors end it and are reported. */
+ * each read. Peer close and errors end it and are reported. Switched on for
+ * a stream socket that is not connected yet, it starts reading once the
+ * socket connects. */
 void          sb_socket_set_auto_receive (SbSocket    *self,
                                         gboolean       enabled);
 gboolean      sb_socket_get_auto_receive (SbSocket    *self);
@@ -281,7 +283,8 @@ gboolean      sb_socket_shutdown       (SbSocket      *self,
                                         SbShutdownHow  how,
                                         GError       **error);
 /* Close the socket and stop every pending operation (they fail with
- * SB_SOCKET_ERROR_CLOSED). Safe to call twice. Does not close children. */
+ * SB_SOCKET_ERROR_CLOSED, called back once the socket is already closed).
+ * Safe to call twice, and from any handler. Does not close children. */
 void          sb_socket_close          (SbSocket      *self);
 
 /* Which steps are valid now (for enabling buttons). */
