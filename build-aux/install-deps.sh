@@ -8,6 +8,7 @@ packages=(
   libglib2.0-dev libgtk-4-dev libadwaita-1-dev libjson-glib-dev libpcap-dev
   xvfb xauth dbus dbus-x11 python3 socat netcat-openbsd tshark tcpdump iproute2
   desktop-file-utils appstream-util libglib2.0-bin
+  appstream libxml2-utils groff-base shared-mime-info
 )
 
 missing=()
