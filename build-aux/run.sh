@@ -5,4 +5,5 @@ cd "$(dirname "$0")/.."
 build-aux/install-deps.sh
 [[ -f build/build.ninja ]] || meson setup build
 ninja -C build
+export GSETTINGS_SCHEMA_DIR="$PWD/build/data"   # run in place, before meson install
 exec build/src/app/sockbench "$@"

@@ -470,6 +470,37 @@ test_new_socket_dialog (void)
   destroy_and_check (window, all);
 }
 
+/* Settings reach new sockets and the style; the dark window looks right. */
+static void
+test_settings (void)
+{
+  GSettings *settings = sb_application_get_settings (app);
+  SbWindow *window;
+  g_autoptr(GPtrArray) all = g_ptr_array_sized_new (16);
+  SbSocket *s;
+
+  g_assert_nonnull (settings);  /* the test setup points GSETTINGS_SCHEMA_DIR at the build */
+  g_settings_set_int (settings, "default-timeout-ms", 1500);
+  g_settings_set_int (settings, "recv-buffer-size", 4096);
+  g_settings_set_string (settings, "color-scheme", "dark");
+  g_assert_true (adw_style_manager_get_dark (adw_style_manager_get_default ()));
+
+  window = new_window ();
+  s = add_socket (window, "tcp-client");
+  g_assert_cmpint (sb_socket_get_timeout (s), ==, 1500);
+  g_assert_cmpuint (sb_socket_get_receive_size (s), ==, 4096);
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "preferences"));
+  save_screenshot (GTK_WIDGET (window), "dark");
+
+  track (all, s);
+  close_all (window);
+  destroy_and_check (window, all);
+  g_settings_reset (settings, "default-timeout-ms");
+  g_settings_reset (settings, "recv-buffer-size");
+  g_settings_reset (settings, "color-scheme");
+  g_assert_false (adw_style_manager_get_dark (adw_style_manager_get_default ()));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -491,6 +522,7 @@ main (int   argc,
   g_test_add_func ("/window/port-in-use", test_port_in_use);
   g_test_add_func ("/window/narrow", test_narrow);
   g_test_add_func ("/window/new-socket-dialog", test_new_socket_dialog);
+  g_test_add_func ("/window/settings", test_settings);
   ret = g_test_run ();
   g_object_unref (app);
   return ret;

@@ -790,6 +790,7 @@ sb_socket_panel_new (SbSocket *socket)
   sb_rate_graph_set_transcript (self->rate_graph, sb_socket_get_transcript (socket));
 
   self->syncing = TRUE;
+  gtk_spin_button_set_value (self->bufsize_spin, sb_socket_get_receive_size (socket));
   gtk_switch_set_active (self->timeout_switch, sb_socket_get_timeout (socket) >= 0);
   if (sb_socket_get_timeout (socket) >= 0)
     gtk_spin_button_set_value (self->timeout_spin, sb_socket_get_timeout (socket));

@@ -193,6 +193,9 @@ cell_bind_cb (GtkSignalListItemFactory *factory,
     {
     case COL_TIME:
       text = sb_format_event_time (sb_transcript_event_get_time (event));
+      /* milliseconds are enough on screen; exports keep the microseconds */
+      if (strlen (text) > 3)
+        text[strlen (text) - 3] = '\0';
       break;
     case COL_DIRECTION:
       text = g_strdup (sb_event_kind_symbol (kind));

@@ -35,6 +35,14 @@ G_DEFINE_FINAL_TYPE (SbWindow, sb_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void watch_socket (SbWindow *self, SbSocket *socket);
 
+static GSettings *
+settings_of (SbWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  return SB_IS_APPLICATION (app) ? sb_application_get_settings (SB_APPLICATION (app)) : NULL;
+}
+
 /* ---- errors as toasts ------------------------------------------------------ */
 
 static void
@@ -372,6 +380,11 @@ sb_window_add_socket (SbWindow     *self,
   socket = sb_socket_new (family, type, protocol, error);
   if (socket == NULL)
     return NULL;
+  if (settings_of (self) != NULL)
+    {
+      sb_socket_set_timeout (socket, g_settings_get_int (settings_of (self), "default-timeout-ms"));
+      sb_socket_set_receive_size (socket, g_settings_get_int (settings_of (self), "recv-buffer-size"));
+    }
   watch_socket (self, socket);
   g_list_store_append (self->sockets, socket);
   update_sidebar (self);
@@ -527,6 +540,45 @@ close_everything (SbWindow *self)
     }
 }
 
+static gboolean
+sb_window_close_request (GtkWindow *window)
+{
+  SbWindow *self = SB_WINDOW (window);
+  GSettings *settings = settings_of (self);
+
+  if (settings != NULL)
+    {
+      int width, height;
+
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_set_boolean (settings, "window-maximized", gtk_window_is_maximized (window));
+      if (!gtk_window_is_maximized (window))
+        {
+          g_settings_set_int (settings, "window-width", width);
+          g_settings_set_int (settings, "window-height", height);
+        }
+    }
+  return GTK_WINDOW_CLASS (sb_window_parent_class)->close_request (window);
+}
+
+static void
+sb_window_constructed (GObject *object)
+{
+  SbWindow *self = SB_WINDOW (object);
+  GSettings *settings;
+
+  G_OBJECT_CLASS (sb_window_parent_class)->constructed (object);
+
+  settings = settings_of (self);
+  if (settings != NULL)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (settings, "window-width"),
+                                   g_settings_get_int (settings, "window-height"));
+      if (g_settings_get_boolean (settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+    }
+}
+
 static void
 sb_window_dispose (GObject *object)
 {
@@ -561,6 +613,8 @@ sb_window_class_init (SbWindowClass *klass)
 
   object_class->dispose = sb_window_dispose;
   object_class->finalize = sb_window_finalize;
+  object_class->constructed = sb_window_constructed;
+  GTK_WINDOW_CLASS (klass)->close_request = sb_window_close_request;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/sockbench/Sockbench/sb-window.ui");
