@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <adwaita.h>
+#include <glib/gstdio.h>
 
 #include "sb-application.h"
 #include "sb-window.h"
@@ -501,6 +502,78 @@ test_settings (void)
   g_assert_false (adw_style_manager_get_dark (adw_style_manager_get_default ()));
 }
 
+/* Save, open, a corrupt file refused with the session untouched, export. */
+static void
+test_session_files (void)
+{
+  SbWindow *window = new_window ();
+  g_autoptr(GPtrArray) all = g_ptr_array_sized_new (16);
+  g_autofree char *dir = g_dir_make_tmp ("sockbench-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "bench.sockbench", NULL);
+  g_autofree char *bad_path = g_build_filename (dir, "broken.sockbench", NULL);
+  g_autofree char *py_path = g_build_filename (dir, "bench.py", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) bad = g_file_new_for_path (bad_path);
+  g_autoptr(GFile) py = g_file_new_for_path (py_path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  SbSocket *server, *client;
+  SbSession *before;
+
+  server = add_socket (window, "tcp-server");
+  sb_socket_panel_set_bind_address (panel_of (window, server), "127.0.0.1", 5555);
+  client = add_socket (window, "tcp-client");
+  sb_socket_panel_set_remote_address (panel_of (window, client), "127.0.0.1", 5555);
+  track (all, server);
+  track (all, client);
+  g_assert_true (sb_session_get_dirty (sb_window_get_session (window)));
+
+  sb_window_save_to (window, file);
+  WAIT_FOR (!sb_session_get_dirty (sb_window_get_session (window)));
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "\"sockbench-session\""));
+  g_assert_nonnull (strstr (contents, "5555"));
+  g_assert_true (g_str_has_suffix (gtk_window_get_title (GTK_WINDOW (window)), "bench.sockbench — Sockbench"));
+
+  /* a broken file: a clear message with line and column; nothing changes */
+  g_assert_true (g_file_set_contents (bad_path, "{\n  \"format\": \"sockbench-session\",\n  \"version\": 1,\n  \"sockets\": [ { \"family\": 7 } ]\n", -1, NULL));
+  before = sb_window_get_session (window);
+  sb_window_open_file (window, bad);
+  WAIT_FOR (sb_window_get_last_error (window) != NULL && strstr (sb_window_get_last_error (window), "line") != NULL);
+  g_test_message ("broken file: %s", sb_window_get_last_error (window));
+  g_assert_true (sb_window_get_session (window) == before);
+  g_assert_cmpuint (g_list_model_get_n_items (sb_window_get_sockets (window)), ==, 2);
+
+  /* export as Python: a script python3 can compile */
+  g_assert_true (sb_window_export_python (window, py, &error));
+  g_assert_no_error (error);
+  {
+    const char *argv[] = { "python3", "-m", "py_compile", py_path, NULL };
+    int status = -1;
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, NULL));
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+  }
+
+  /* open it again: the same two sockets, fresh */
+  sb_window_open_file (window, file);
+  WAIT_FOR (sb_window_get_session (window) != before);
+  g_assert_cmpuint (g_list_model_get_n_items (sb_window_get_sockets (window)), ==, 2);
+  {
+    g_autoptr(SbSocket) s0 = g_list_model_get_item (sb_window_get_sockets (window), 0);
+    g_assert_cmpint (sb_socket_get_state (s0), ==, SB_STATE_CREATED);
+    g_assert_cmpint (sb_socket_get_socket_type (s0), ==, SB_SOCKET_STREAM);
+    track (all, s0);
+  }
+  save_screenshot (GTK_WIDGET (window), "session-opened");
+
+  close_all (window);
+  destroy_and_check (window, all);
+  g_unlink (path);
+  g_unlink (bad_path);
+  g_unlink (py_path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -523,6 +596,7 @@ main (int   argc,
   g_test_add_func ("/window/narrow", test_narrow);
   g_test_add_func ("/window/new-socket-dialog", test_new_socket_dialog);
   g_test_add_func ("/window/settings", test_settings);
+  g_test_add_func ("/window/session-files", test_session_files);
   ret = g_test_run ();
   g_object_unref (app);
   return ret;

@@ -29,6 +29,22 @@ sb_application_activate (GApplication *app)
   gtk_window_present (window);
 }
 
+/* sockbench FILE…, and files opened from the file manager */
+static void
+sb_application_open (GApplication  *app,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  for (int i = 0; i < n_files; i++)
+    {
+      SbWindow *window = sb_window_new (SB_APPLICATION (app));
+
+      gtk_window_present (GTK_WINDOW (window));
+      sb_window_open_file (window, files[i]);
+    }
+}
+
 static void
 quit_activated (GSimpleAction *action,
                 GVariant      *parameter,
@@ -153,6 +169,7 @@ sb_application_class_init (SbApplicationClass *klass)
 
   G_OBJECT_CLASS (klass)->dispose = sb_application_dispose;
   app_class->activate = sb_application_activate;
+  app_class->open = sb_application_open;
   app_class->startup = sb_application_startup;
 }
 
@@ -166,7 +183,7 @@ sb_application_new (void)
 {
   return g_object_new (SB_TYPE_APPLICATION,
                        "application-id", APP_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", "/io/github/sockbench/Sockbench",
                        NULL);
 }

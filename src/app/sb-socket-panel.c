@@ -58,6 +58,8 @@ struct _SbSocketPanel
   SbComposer        *composer;
 
   SbSocket          *socket;
+  SbSocketSpec      *spec;
+  SbSession         *session;
   GCancellable      *cancellable;
   gboolean           syncing;
   guint              counters_source;
@@ -100,6 +102,91 @@ sb_socket_panel_get_status (SbSocketPanel *self)
 {
   g_return_val_if_fail (SB_IS_SOCKET_PANEL (self), NULL);
   return gtk_label_get_label (self->status_label);
+}
+
+/* ---- the spec: the settings that a session file keeps --------------------------- */
+
+/* Write the panel's settings into the spec; called whenever one changes. */
+static void
+store_spec (SbSocketPanel *self)
+{
+  SbSocketSpec *spec = self->spec;
+
+  if (spec == NULL || self->syncing)
+    return;
+  sb_socket_spec_set_bind_host (spec, gtk_editable_get_text (GTK_EDITABLE (self->bind_address_row)));
+  sb_socket_spec_set_bind_port (spec, gtk_spin_button_get_value_as_int (self->bind_port_spin));
+  sb_socket_spec_set_backlog (spec, gtk_spin_button_get_value_as_int (self->backlog_spin));
+  sb_socket_spec_set_remote_host (spec, gtk_editable_get_text (GTK_EDITABLE (self->remote_host_row)));
+  sb_socket_spec_set_remote_port (spec, gtk_spin_button_get_value_as_int (self->remote_port_spin));
+  sb_socket_spec_set_timeout_ms (spec, gtk_switch_get_active (self->timeout_switch)
+                                       ? gtk_spin_button_get_value_as_int (self->timeout_spin) : -1);
+  sb_socket_spec_set_receive_size (spec, gtk_spin_button_get_value_as_int (self->bufsize_spin));
+  sb_socket_spec_set_auto_receive (spec, gtk_switch_get_active (self->auto_receive_switch));
+  sb_socket_spec_set_reuse_address (spec, gtk_switch_get_active (self->reuse_switch));
+  sb_socket_spec_set_broadcast (spec, gtk_switch_get_active (self->broadcast_switch));
+  sb_socket_spec_set_no_delay (spec, gtk_switch_get_active (self->nodelay_switch));
+  sb_socket_spec_set_keepalive (spec, gtk_switch_get_active (self->keepalive_switch));
+}
+
+static void
+setting_changed_cb (SbSocketPanel *self)
+{
+  store_spec (self);
+}
+
+SbSocketSpec *
+sb_socket_panel_get_spec (SbSocketPanel *self)
+{
+  g_return_val_if_fail (SB_IS_SOCKET_PANEL (self), NULL);
+  return self->spec;
+}
+
+void
+sb_socket_panel_set_spec (SbSocketPanel *self,
+                          SbSocketSpec  *spec,
+                          SbSession     *session)
+{
+  g_return_if_fail (SB_IS_SOCKET_PANEL (self));
+  g_return_if_fail (spec == NULL || SB_IS_SOCKET_SPEC (spec));
+
+  g_set_object (&self->session, session);
+  if (!g_set_object (&self->spec, spec) || spec == NULL)
+    return;
+
+  /* show the spec's settings, and apply the options to the live socket */
+  self->syncing = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->bind_address_row), sb_socket_spec_get_bind_host (spec) ?: "");
+  gtk_spin_button_set_value (self->bind_port_spin, sb_socket_spec_get_bind_port (spec));
+  gtk_spin_button_set_value (self->backlog_spin, sb_socket_spec_get_backlog (spec));
+  gtk_editable_set_text (GTK_EDITABLE (self->remote_host_row), sb_socket_spec_get_remote_host (spec) ?: "");
+  gtk_spin_button_set_value (self->remote_port_spin, sb_socket_spec_get_remote_port (spec));
+  gtk_switch_set_active (self->timeout_switch, sb_socket_spec_get_timeout_ms (spec) >= 0);
+  if (sb_socket_spec_get_timeout_ms (spec) >= 0)
+    gtk_spin_button_set_value (self->timeout_spin, sb_socket_spec_get_timeout_ms (spec));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->timeout_spin), sb_socket_spec_get_timeout_ms (spec) >= 0);
+  if (sb_socket_spec_get_receive_size (spec) > 0)
+    gtk_spin_button_set_value (self->bufsize_spin, sb_socket_spec_get_receive_size (spec));
+  gtk_switch_set_active (self->reuse_switch, sb_socket_spec_get_reuse_address (spec));
+  gtk_switch_set_active (self->broadcast_switch, sb_socket_spec_get_broadcast (spec));
+  gtk_switch_set_active (self->nodelay_switch, sb_socket_spec_get_no_delay (spec));
+  gtk_switch_set_active (self->keepalive_switch, sb_socket_spec_get_keepalive (spec));
+  self->syncing = FALSE;
+
+  sb_socket_set_timeout (self->socket, sb_socket_spec_get_timeout_ms (spec));
+  if (sb_socket_spec_get_receive_size (spec) > 0)
+    sb_socket_set_receive_size (self->socket, sb_socket_spec_get_receive_size (spec));
+  if (sb_socket_spec_get_reuse_address (spec))
+    sb_socket_set_option (self->socket, SB_OPTION_REUSE_ADDRESS, 1, NULL);
+  if (sb_socket_spec_get_broadcast (spec))
+    sb_socket_set_option (self->socket, SB_OPTION_BROADCAST, 1, NULL);
+  if (sb_socket_spec_get_no_delay (spec))
+    sb_socket_set_option (self->socket, SB_OPTION_NO_DELAY, 1, NULL);
+  if (sb_socket_spec_get_keepalive (spec))
+    sb_socket_set_option (self->socket, SB_OPTION_KEEPALIVE, 1, NULL);
+  if (!sb_socket_spec_get_auto_receive (spec))
+    g_object_set_data (G_OBJECT (self), "auto-receive-touched", GINT_TO_POINTER (1));
+  update_state (self);
 }
 
 /* ---- state -------------------------------------------------------------------- */
@@ -683,6 +770,8 @@ sb_socket_panel_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->socket, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), SB_TYPE_SOCKET_PANEL);
   g_clear_object (&self->socket);
+  g_clear_object (&self->spec);
+  g_clear_object (&self->session);
   G_OBJECT_CLASS (sb_socket_panel_parent_class)->dispose (object);
 }
 
@@ -811,6 +900,20 @@ sb_socket_panel_new (SbSocket *socket)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (socket, "notify::local-port", G_CALLBACK (update_state), self,
                            G_CONNECT_SWAPPED);
+  /* every setting a session keeps goes back into the spec as it changes */
+  g_signal_connect_object (self->bind_address_row, "changed", G_CALLBACK (setting_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->remote_host_row, "changed", G_CALLBACK (setting_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->bind_port_spin, "value-changed", G_CALLBACK (setting_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->remote_port_spin, "value-changed", G_CALLBACK (setting_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->backlog_spin, "value-changed", G_CALLBACK (setting_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->timeout_spin, "value-changed", G_CALLBACK (setting_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->bufsize_spin, "value-changed", G_CALLBACK (setting_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->timeout_switch, "notify::active", G_CALLBACK (setting_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->auto_receive_switch, "notify::active", G_CALLBACK (setting_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->reuse_switch, "notify::active", G_CALLBACK (setting_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->broadcast_switch, "notify::active", G_CALLBACK (setting_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->nodelay_switch, "notify::active", G_CALLBACK (setting_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->keepalive_switch, "notify::active", G_CALLBACK (setting_changed_cb), self, G_CONNECT_SWAPPED);
   self->counters_source = g_timeout_add (500, update_counters_cb, self);
   update_counters_cb (self);
   update_state (self);

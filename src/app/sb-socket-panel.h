@@ -8,6 +8,8 @@
 #include "sb-socket.h"
 #include "sb-composer.h"
 #include "sb-transcript-view.h"
+#include "sb-session.h"
+#include "sb-socket-spec.h"
 
 G_BEGIN_DECLS
 
@@ -34,6 +36,12 @@ void              sb_socket_panel_set_timeout  (SbSocketPanel *self,
 /* Show the stream view (the whole conversation) instead of the table. */
 void              sb_socket_panel_show_stream  (SbSocketPanel *self,
                                                 gboolean       stream);
+/* The document side of the socket: the panel shows the spec's settings
+ * and writes what the user edits back into it (and marks @session dirty). */
+void              sb_socket_panel_set_spec     (SbSocketPanel *self,
+                                                SbSocketSpec  *spec,
+                                                SbSession     *session);
+SbSocketSpec     *sb_socket_panel_get_spec     (SbSocketPanel *self);
 SbComposer       *sb_socket_panel_get_composer (SbSocketPanel *self);
 SbTranscriptView *sb_socket_panel_get_transcript_view (SbSocketPanel *self);
 /* The last line of the status bar ("send(): the kernel took 5 of 5 bytes"). */

@@ -5,10 +5,13 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "sb-window.h"
 #include "sb-new-socket-dialog.h"
 #include "sb-socket-panel.h"
+#include "sb-session.h"
+#include "sb-python-export.h"
 
 struct _SbWindow
 {
@@ -29,7 +32,19 @@ struct _SbWindow
   GtkSingleSelection *selection;
   GHashTable      *panels;       /* SbSocket* → SbSocketPanel* (weak keys, see below) */
   char            *last_error;
+
+  SbSession       *session;      /* the document: a spec for each socket of the bench */
+  GMenu           *recent_menu;
+  gboolean         closing_confirmed;
 };
+
+#define SPEC_KEY "sb-window-spec"
+
+static SbSocketSpec *
+spec_of (SbSocket *socket)
+{
+  return g_object_get_data (G_OBJECT (socket), SPEC_KEY);
+}
 
 G_DEFINE_FINAL_TYPE (SbWindow, sb_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -150,6 +165,9 @@ update_row (GtkWidget *box)
       g_autofree char *peer = sb_address_to_string (sb_socket_get_remote_address (socket));
       label = g_strdup_printf (_("from %s"), peer);
     }
+  else if (sb_socket_get_state (socket) == SB_STATE_CREATED && spec_of (socket) != NULL)
+    label = g_strdup_printf ("%s · %s", sb_socket_spec_get_name (spec_of (socket)),
+                             sb_family_to_string (sb_socket_get_family (socket)));
   else
     label = sb_socket_dup_label (socket);
   gtk_image_set_from_icon_name (GTK_IMAGE (icon), state_icon (socket));
@@ -261,6 +279,8 @@ sb_window_get_panel (SbWindow *self,
   if (panel == NULL)
     {
       panel = sb_socket_panel_new (socket);
+      if (spec_of (socket) != NULL)
+        sb_socket_panel_set_spec (SB_SOCKET_PANEL (panel), spec_of (socket), self->session);
       gtk_stack_add_child (self->panel_stack, panel);
       g_hash_table_insert (self->panels, g_object_ref (socket), panel);
     }
@@ -366,6 +386,34 @@ update_sidebar (SbWindow *self)
                                     ? "list" : "empty");
 }
 
+static const char *
+spec_base_name (SbFamily     family,
+                SbSocketType type)
+{
+  if (family == SB_FAMILY_PACKET)
+    return "packet";
+  switch (type)
+    {
+    case SB_SOCKET_STREAM: return "tcp";
+    case SB_SOCKET_DATAGRAM: return "udp";
+    default: return "raw";
+    }
+}
+
+/* Put @socket on the bench, described by @spec (owned by the session). */
+static void
+bench_add (SbWindow     *self,
+           SbSocket     *socket,
+           SbSocketSpec *spec)
+{
+  if (spec != NULL)
+    g_object_set_data_full (G_OBJECT (socket), SPEC_KEY, g_object_ref (spec), g_object_unref);
+  watch_socket (self, socket);
+  g_list_store_append (self->sockets, socket);
+  update_sidebar (self);
+  sb_window_select_socket (self, socket);
+}
+
 SbSocket *
 sb_window_add_socket (SbWindow     *self,
                       SbFamily      family,
@@ -374,21 +422,35 @@ sb_window_add_socket (SbWindow     *self,
                       GError      **error)
 {
   g_autoptr(SbSocket) socket = NULL;
+  g_autoptr(SbSocketSpec) spec = NULL;
+  g_autofree char *name = NULL;
 
   g_return_val_if_fail (SB_IS_WINDOW (self), NULL);
 
   socket = sb_socket_new (family, type, protocol, error);
   if (socket == NULL)
     return NULL;
+  name = sb_session_dup_unique_socket_name (self->session, spec_base_name (family, type));
+  spec = sb_socket_spec_new (name, family, type, protocol);
+  /* the same starting addresses the panel shows */
+  {
+    const char *host = family == SB_FAMILY_IPV6 ? "::1" : family == SB_FAMILY_PACKET ? "lo" : "127.0.0.1";
+    sb_socket_spec_set_bind_host (spec, host);
+    if (family != SB_FAMILY_PACKET)
+      {
+        sb_socket_spec_set_remote_host (spec, host);
+        sb_socket_spec_set_remote_port (spec, 5000);
+      }
+  }
+  sb_session_append_socket (self->session, spec);
   if (settings_of (self) != NULL)
     {
       sb_socket_set_timeout (socket, g_settings_get_int (settings_of (self), "default-timeout-ms"));
       sb_socket_set_receive_size (socket, g_settings_get_int (settings_of (self), "recv-buffer-size"));
+      sb_socket_spec_set_timeout_ms (spec, sb_socket_get_timeout (socket));
+      sb_socket_spec_set_receive_size (spec, sb_socket_get_receive_size (socket));
     }
-  watch_socket (self, socket);
-  g_list_store_append (self->sockets, socket);
-  update_sidebar (self);
-  sb_window_select_socket (self, socket);
+  bench_add (self, socket, spec);
   return socket;
 }
 
@@ -501,6 +563,16 @@ close_socket_action (GtkWidget  *widget,
       }
   }
   sb_socket_close (socket);
+  if (spec_of (socket) != NULL)
+    {
+      guint i;
+      for (i = 0; i < sb_session_get_n_sockets (self->session); i++)
+        if (sb_session_get_socket (self->session, i) == spec_of (socket))
+          {
+            sb_session_remove_socket (self->session, i);
+            break;
+          }
+    }
   if (g_list_store_find (self->sockets, socket, &pos))
     g_list_store_remove (self->sockets, pos);
   update_sidebar (self);
@@ -517,6 +589,467 @@ send_action (GtkWidget  *widget,
 
   if (socket != NULL)
     sb_socket_panel_send (SB_SOCKET_PANEL (sb_window_get_panel (self, socket)));
+}
+
+
+/* ---- the document: open, save, recent, export ------------------------------------ */
+
+static void
+update_title (SbWindow *self)
+{
+  GFile *file = sb_session_get_file (self->session);
+  g_autofree char *name = file != NULL ? g_file_get_basename (file) : g_strdup (_("Unsaved Session"));
+  g_autofree char *subtitle = NULL;
+  g_autofree char *title = NULL;
+
+  subtitle = sb_session_get_dirty (self->session) ? g_strdup_printf ("• %s", name) : g_strdup (name);
+  adw_view_switcher_title_set_subtitle (self->switcher_title, subtitle);
+  title = g_strdup_printf ("%s — Sockbench", subtitle);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+}
+
+static void
+show_error_dialog (SbWindow   *self,
+                   const char *heading,
+                   const char *message)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, message);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  g_free (self->last_error);
+  self->last_error = g_strdup (message);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+rebuild_recent (SbWindow *self)
+{
+  GtkRecentManager *manager = gtk_recent_manager_get_default ();
+  GList *items = gtk_recent_manager_get_items (manager);
+  guint n = 0;
+
+  g_menu_remove_all (self->recent_menu);
+  for (GList *l = items; l != NULL && n < 8; l = l->next)
+    {
+      GtkRecentInfo *info = l->data;
+      const char *uri = gtk_recent_info_get_uri (info);
+
+      if (!g_str_has_suffix (uri, ".sockbench") || !gtk_recent_info_exists (info))
+        continue;
+      {
+        g_autoptr(GMenuItem) item = g_menu_item_new (gtk_recent_info_get_display_name (info), NULL);
+        g_menu_item_set_action_and_target_value (item, "win.open-uri", g_variant_new_string (uri));
+        g_menu_append_item (self->recent_menu, item);
+      }
+      n++;
+    }
+  g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
+}
+
+static void
+remember (SbWindow *self,
+          GFile    *file)
+{
+  g_autofree char *uri = g_file_get_uri (file);
+  g_autoptr(GFile) parent = g_file_get_parent (file);
+  GSettings *settings = settings_of (self);
+
+  gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+  if (settings != NULL && parent != NULL)
+    {
+      g_autofree char *path = g_file_get_path (parent);
+      if (path != NULL)
+        g_settings_set_string (settings, "last-folder", path);
+    }
+  rebuild_recent (self);
+}
+
+/* Replace the bench with @session's sockets (made fresh: settings, not live state). */
+static void
+take_session (SbWindow  *self,
+              SbSession *session)
+{
+  GListModel *specs = sb_session_get_sockets (session);
+
+  /* close what is open */
+  while (g_list_model_get_n_items (G_LIST_MODEL (self->sockets)) > 0)
+    {
+      g_autoptr(SbSocket) s = g_list_model_get_item (G_LIST_MODEL (self->sockets), 0);
+      GListModel *children = sb_socket_get_children (s);
+
+      for (guint j = 0; j < g_list_model_get_n_items (children); j++)
+        {
+          g_autoptr(SbSocket) child = g_list_model_get_item (children, j);
+          drop_panel (self, child);
+          sb_socket_close (child);
+        }
+      drop_panel (self, s);
+      sb_socket_close (s);
+      g_list_store_remove (self->sockets, 0);
+    }
+
+  g_signal_handlers_disconnect_by_data (self->session, self);
+  g_set_object (&self->session, session);
+  g_signal_connect_object (session, "notify::dirty", G_CALLBACK (update_title), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::file", G_CALLBACK (update_title), self, G_CONNECT_SWAPPED);
+
+  for (guint i = 0; i < g_list_model_get_n_items (specs); i++)
+    {
+      g_autoptr(SbSocketSpec) spec = g_list_model_get_item (specs, i);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SbSocket) socket = sb_socket_new (sb_socket_spec_get_family (spec),
+                                                  sb_socket_spec_get_socket_type (spec),
+                                                  sb_socket_spec_get_protocol (spec), &error);
+      if (socket == NULL)
+        {
+          /* the spec stays in the document; say why it has no socket */
+          g_autofree char *msg = g_strdup_printf (_("“%s”: %s"), sb_socket_spec_get_name (spec), error->message);
+          AdwToast *toast = adw_toast_new (msg);
+          adw_toast_set_timeout (toast, 8);
+          adw_toast_overlay_add_toast (self->toasts, toast);
+          continue;
+        }
+      bench_add (self, socket, spec);
+      sb_window_get_panel (self, socket);   /* applies the spec's options now */
+    }
+  sb_session_set_dirty (session, FALSE);
+  update_sidebar (self);
+  selection_changed_cb (self);
+  update_title (self);
+}
+
+static void
+load_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(SbWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SbSession) session = sb_session_load_finish (result, &error);
+
+  if (session == NULL)
+    {
+      /* the open session stays exactly as it was */
+      show_error_dialog (self, _("Cannot Open the Session"), error->message);
+      return;
+    }
+  take_session (self, session);
+  if (sb_session_get_file (session) != NULL)
+    remember (self, sb_session_get_file (session));
+}
+
+void
+sb_window_open_file (SbWindow *self,
+                     GFile    *file)
+{
+  g_return_if_fail (SB_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  sb_session_load_async (file, NULL, load_done_cb, g_object_ref (self));
+}
+
+SbSession *
+sb_window_get_session (SbWindow *self)
+{
+  g_return_val_if_fail (SB_IS_WINDOW (self), NULL);
+  return self->session;
+}
+
+static GtkFileFilter *
+session_filter (void)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("Sockbench Sessions"));
+  gtk_file_filter_add_mime_type (filter, "application/x-sockbench-session");
+  gtk_file_filter_add_suffix (filter, "sockbench");
+  return filter;
+}
+
+static void
+set_start_folder (SbWindow       *self,
+                  GtkFileChooser *chooser)
+{
+  GSettings *settings = settings_of (self);
+  g_autofree char *folder = settings != NULL ? g_settings_get_string (settings, "last-folder") : NULL;
+
+  if (folder != NULL && *folder != '\0')
+    {
+      g_autoptr(GFile) dir = g_file_new_for_path (folder);
+      gtk_file_chooser_set_current_folder (chooser, dir, NULL);
+    }
+}
+
+static void discard_then (SbWindow *self, GCallback then);
+
+static void
+open_response_cb (GtkNativeDialog *dialog,
+                  int              response,
+                  SbWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      sb_window_open_file (self, file);
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+open_dialog (SbWindow *self)
+{
+  GtkFileChooserNative *dialog;
+
+  dialog = gtk_file_chooser_native_new (_("Open a Session"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), session_filter ());
+  set_start_folder (self, GTK_FILE_CHOOSER (dialog));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (open_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  discard_then (SB_WINDOW (widget), G_CALLBACK (open_dialog));
+}
+
+static void
+open_uri_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (parameter, NULL));
+
+  sb_window_open_file (SB_WINDOW (widget), file);
+}
+
+static void
+save_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(SbWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sb_session_save_finish (SB_SESSION (object), result, &error))
+    {
+      show_error_dialog (self, _("Cannot Save the Session"), error->message);
+      return;
+    }
+  remember (self, sb_session_get_file (SB_SESSION (object)));
+  update_title (self);
+  if (self->closing_confirmed)
+    gtk_window_destroy (GTK_WINDOW (self));
+}
+
+void
+sb_window_save_to (SbWindow *self,
+                   GFile    *file)
+{
+  g_return_if_fail (SB_IS_WINDOW (self));
+  sb_session_save_async (self->session, file, NULL, save_done_cb, g_object_ref (self));
+}
+
+static void
+save_as_response_cb (GtkNativeDialog *dialog,
+                     int              response,
+                     SbWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+
+      if (path != NULL && !g_str_has_suffix (path, ".sockbench"))
+        {
+          g_autofree char *with = g_strconcat (path, ".sockbench", NULL);
+          g_object_unref (file);
+          file = g_file_new_for_path (with);
+        }
+      sb_window_save_to (self, file);
+    }
+  else
+    self->closing_confirmed = FALSE;
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+save_as (SbWindow *self)
+{
+  GtkFileChooserNative *dialog;
+
+  dialog = gtk_file_chooser_native_new (_("Save the Session"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), session_filter ());
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), "session.sockbench");
+  set_start_folder (self, GTK_FILE_CHOOSER (dialog));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (save_as_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+save (SbWindow *self)
+{
+  GFile *file = sb_session_get_file (self->session);
+
+  if (file != NULL)
+    sb_window_save_to (self, file);
+  else
+    save_as (self);
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  save (SB_WINDOW (widget));
+}
+
+static void
+save_as_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  save_as (SB_WINDOW (widget));
+}
+
+static void
+export_response_cb (GtkNativeDialog *dialog,
+                    int              response,
+                    SbWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autoptr(GError) error = NULL;
+
+      if (!sb_window_export_python (self, file, &error))
+        show_error_dialog (self, _("Cannot Export the Session"), error->message);
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+gboolean
+sb_window_export_python (SbWindow *self,
+                         GFile    *file,
+                         GError  **error)
+{
+  GFile *source = sb_session_get_file (self->session);
+  g_autofree char *name = source != NULL ? g_file_get_basename (source) : NULL;
+  g_autofree char *script = sb_python_export (self->session, name, error);
+
+  if (script == NULL)
+    return FALSE;
+  return g_file_replace_contents (file, script, strlen (script), NULL, FALSE,
+                                  G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, error);
+}
+
+static void
+export_python_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  SbWindow *self = SB_WINDOW (widget);
+  GtkFileChooserNative *dialog;
+
+  dialog = gtk_file_chooser_native_new (_("Export as Python Script"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), "session.py");
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (export_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+/* Ask before unsaved changes are lost; then run @then (or not). */
+typedef struct
+{
+  SbWindow *self;
+  GCallback then;
+} Pending;
+
+static void
+unsaved_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     Pending          *p)
+{
+  SbWindow *self = p->self;
+
+  if (g_str_equal (response, "save"))
+    {
+      /* only closing continues after a save; opening waits for the user */
+      self->closing_confirmed = p->then == NULL;
+      save (self);
+    }
+  else if (g_str_equal (response, "discard"))
+    {
+      sb_session_set_dirty (self->session, FALSE);
+      if (p->then != NULL)
+        ((void (*) (SbWindow *)) p->then) (self);
+      else
+        gtk_window_destroy (GTK_WINDOW (self));
+    }
+  g_object_unref (self);
+  g_free (p);
+}
+
+/* @then == NULL means: close the window. */
+static void
+discard_then (SbWindow  *self,
+              GCallback  then)
+{
+  GtkWidget *dialog;
+  Pending *p;
+
+  if (!sb_session_get_dirty (self->session))
+    {
+      if (then != NULL)
+        ((void (*) (SbWindow *)) then) (self);
+      return;
+    }
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Save Changes?"),
+                                   _("The session has changes that are not saved. Without saving, they are lost."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "discard", _("_Discard"),
+                                    "save", _("_Save"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  p = g_new0 (Pending, 1);
+  p->self = g_object_ref (self);
+  p->then = then;
+  g_signal_connect (dialog, "response", G_CALLBACK (unsaved_response_cb), p);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static gboolean
+drop_cb (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         SbWindow      *self)
+{
+  GSList *files;
+
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    return FALSE;
+  files = g_value_get_boxed (value);
+  if (files == NULL)
+    return FALSE;
+  sb_window_open_file (self, files->data);
+  return TRUE;
 }
 
 /* ---- object -------------------------------------------------------------- */
@@ -558,6 +1091,11 @@ sb_window_close_request (GtkWindow *window)
           g_settings_set_int (settings, "window-height", height);
         }
     }
+  if (self->session != NULL && sb_session_get_dirty (self->session) && !self->closing_confirmed)
+    {
+      discard_then (self, NULL);
+      return TRUE;  /* wait for the answer */
+    }
   return GTK_WINDOW_CLASS (sb_window_parent_class)->close_request (window);
 }
 
@@ -591,6 +1129,9 @@ sb_window_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->tree);
   g_clear_object (&self->sockets);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
   gtk_widget_dispose_template (GTK_WIDGET (self), SB_TYPE_WINDOW);
 
   G_OBJECT_CLASS (sb_window_parent_class)->dispose (object);
@@ -633,6 +1174,16 @@ sb_window_class_init (SbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.add-socket", "s", add_socket_action);
   gtk_widget_class_install_action (widget_class, "win.close-socket", NULL, close_socket_action);
   gtk_widget_class_install_action (widget_class, "win.send", NULL, send_action);
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.open-uri", "s", open_uri_action);
+  gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
+  gtk_widget_class_install_action (widget_class, "win.export-python", NULL, export_python_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.save-as", NULL);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, recent_menu);
 
   g_type_ensure (SB_TYPE_SOCKET_PANEL);
 }
@@ -645,6 +1196,14 @@ sb_window_init (SbWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->panels = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  self->session = sb_session_new ();
+  g_signal_connect_object (self->session, "notify::dirty", G_CALLBACK (update_title), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::file", G_CALLBACK (update_title), self, G_CONNECT_SWAPPED);
+  {
+    GtkDropTarget *target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+    g_signal_connect_object (target, "drop", G_CALLBACK (drop_cb), self, 0);
+    gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
+  }
   self->sockets = g_list_store_new (SB_TYPE_SOCKET);
   self->tree = gtk_tree_list_model_new (g_object_ref (G_LIST_MODEL (self->sockets)), FALSE, TRUE,
                                         create_children_cb, NULL, NULL);
@@ -665,6 +1224,8 @@ sb_window_init (SbWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.close-socket", FALSE);
   update_sidebar (self);
+  rebuild_recent (self);
+  update_title (self);
 
 #ifdef DEVELOPMENT_BUILD
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

@@ -8,6 +8,7 @@
 
 #include "sb-application.h"
 #include "sb-socket.h"
+#include "sb-session.h"
 
 G_BEGIN_DECLS
 
@@ -28,6 +29,15 @@ SbSocket   *sb_window_get_selected_socket (SbWindow     *self);
 /* The panel of @socket, made on first use. */
 GtkWidget  *sb_window_get_panel          (SbWindow      *self,
                                           SbSocket      *socket);
+/* The document. Opening replaces it only when the file loads. */
+SbSession  *sb_window_get_session        (SbWindow      *self);
+void        sb_window_open_file          (SbWindow      *self,
+                                          GFile         *file);
+void        sb_window_save_to            (SbWindow      *self,
+                                          GFile         *file);
+gboolean    sb_window_export_python      (SbWindow      *self,
+                                          GFile         *file,
+                                          GError       **error);
 /* The text of the last error shown as a toast, for tests. */
 const char *sb_window_get_last_error     (SbWindow      *self);
 

@@ -10,6 +10,8 @@
 
 #include "sb-cli-plan.h"
 #include "sb-cli-runner.h"
+#include "sb-cli-session.h"
+#include "sb-cli-capture.h"
 
 /* "Cannot connect…" reads as "sockbench-cli: cannot connect…", the way
  * command-line tools write it; "IPv6…" keeps its capital. */
@@ -35,6 +37,14 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("sockbench-cli");
+
+  /* capture and read take their own options (sb-cli-capture.c) */
+  if (argc >= 2 && sb_cli_capture_handles (argv[1]))
+    return sb_cli_capture_main (argc, argv);
+
+  /* run and export-python read session files (sb-cli-session.c) */
+  if (argc >= 2 && sb_cli_session_handles (argv[1]))
+    return sb_cli_session_main (argc, argv);
 
   plan = sb_cli_plan_parse (argc, argv, &error);
   if (plan == NULL)

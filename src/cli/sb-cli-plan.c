@@ -9,6 +9,8 @@
 
 #include "sb-cli-plan.h"
 #include "sb-payload.h"
+#include "sb-cli-session.h"
+#include "sb-cli-capture.h"
 
 G_DEFINE_QUARK (sb-cli-error-quark, sb_cli_error)
 
@@ -80,6 +82,8 @@ sb_cli_dup_usage (void)
                                "  %s bind    udp://ADDR:PORT [STEP…]\n"
                                "  %s sendto  udp://HOST:PORT --send TEXT [STEP…]\n"),
                           "sockbench-cli", "sockbench-cli", "sockbench-cli", "sockbench-cli");
+  g_string_append (s, sb_cli_capture_usage ());
+  g_string_append (s, sb_cli_session_usage ());
   g_string_append (s, _("\n"
                         "A headless socket workbench. The steps run in the order they are\n"
                         "written, like the lines of a Python script. connect runs them on\n"
