@@ -599,8 +599,9 @@ capture_datagrams (const char *iface,
 
   if (immediate)
     {
-      /* Immediate mode uses TPACKET_V2, whose frames are sized for lo's
-       * 64 KiB MTU: the default ring holds ~32 of them, so a burst of 200
+      /* Immediate mode uses TPACKET_V2, one frame per packet sized for
+       * lo's 64 KiB MTU: even the 16 MiB ring holds 256, and on lo each
+       * datagram takes two (the outgoing copy too), so a burst of 200
        * sent while nothing dispatches would overflow it. Send as an
        * application on the same loop would, a few between iterations. */
       for (guint i = 0; i < N_DATAGRAMS; i += 10)

@@ -135,7 +135,7 @@ parse_args (Cli     *cli,
     { "timeout", 0, 0, G_OPTION_ARG_STRING, &cli->timeout_text, N_("Stop after MS milliseconds (with -c: exit 1 if fewer came)"), N_("MS") },
     { "immediate", 0, 0, G_OPTION_ARG_NONE, &cli->immediate, N_("Immediate mode: lower latency, more drops under load"), NULL },
     { "snaplen", 's', 0, G_OPTION_ARG_STRING, &cli->snaplen_text, N_("Keep at most N bytes of each packet (default 262144)"), N_("N") },
-    { "buffer-size", 'B', 0, G_OPTION_ARG_STRING, &cli->buffer_text, N_("Kernel buffer size in bytes (default: libpcap's, 2 MiB)"), N_("BYTES") },
+    { "buffer-size", 'B', 0, G_OPTION_ARG_STRING, &cli->buffer_text, N_("Kernel buffer size in bytes (default 8 MiB; 16 MiB with --immediate)"), N_("BYTES") },
     { "promisc", 0, 0, G_OPTION_ARG_NONE, &cli->promiscuous, N_("Promiscuous mode (needs CAP_NET_ADMIN too)"), NULL },
     { "write", 'w', 0, G_OPTION_ARG_FILENAME, &cli->write_file, N_("Also write the packets to FILE (pcap)"), N_("FILE") },
     { "list-interfaces", 'D', 0, G_OPTION_ARG_NONE, &cli->list, N_("List the interfaces and exit"), NULL },
@@ -413,16 +413,17 @@ run (Cli *cli)
           print_error (end_error->message);
           return exit_for_error (end_error);
         }
-      g_printerr (g_dngettext (GETTEXT_PACKAGE, "sockbench-cli: read %" G_GUINT64_FORMAT " packet from %s (%s)\n",
-                               "sockbench-cli: read %" G_GUINT64_FORMAT " packets from %s (%s)\n",
+      g_printerr (g_dngettext (GETTEXT_PACKAGE, "sockbench-cli: read %llu packet from %s (%s)\n",
+                               "sockbench-cli: read %llu packets from %s (%s)\n",
                                sb_capture_get_captured (cli->capture)),
-                  sb_capture_get_captured (cli->capture), display,
+                  (unsigned long long) sb_capture_get_captured (cli->capture), display,
                   sb_linktype_to_string (sb_capture_get_linktype (cli->capture)));
       return SB_CLI_EXIT_OK;
     }
 
-  g_printerr (_("sockbench-cli: captured %" G_GUINT64_FORMAT ", dropped by kernel %" G_GUINT64_FORMAT "\n"),
-              sb_capture_get_captured (cli->capture), sb_capture_get_dropped (cli->capture));
+  g_printerr (_("sockbench-cli: captured %llu, dropped by kernel %llu\n"),
+              (unsigned long long) sb_capture_get_captured (cli->capture),
+              (unsigned long long) sb_capture_get_dropped (cli->capture));
   if (end_error != NULL)
     {
       print_error (end_error->message);
@@ -430,9 +431,10 @@ run (Cli *cli)
     }
   else if (cli->timed_out && cli->count > 0 && sb_capture_get_captured (cli->capture) < cli->count)
     {
-      g_printerr (_("sockbench-cli: timed out after %" G_GUINT64_FORMAT " ms with %" G_GUINT64_FORMAT
-                    " of %" G_GUINT64_FORMAT " packets\n"),
-                  cli->timeout_ms, sb_capture_get_captured (cli->capture), cli->count);
+      g_printerr (_("sockbench-cli: timed out after %llu ms with %llu of %llu packets\n"),
+                  (unsigned long long) cli->timeout_ms,
+                  (unsigned long long) sb_capture_get_captured (cli->capture),
+                  (unsigned long long) cli->count);
       status = SB_CLI_EXIT_TIMED_OUT;
     }
   if (cli->write_file != NULL && status != SB_CLI_EXIT_NETWORK)

@@ -25,6 +25,16 @@
 #define FILE_BATCH 512
 /* Statistics and the rate are refreshed this often. */
 #define STATS_INTERVAL_MS 500
+/* The kernel ring when no size was set (docs/benchmarks.md, "Capture").
+ * Blocks (TPACKET_V3): libpcap's 2 MiB holds ~7 ms of a 950k pkt/s UDP
+ * flood on lo; keeping every packet costs more than tcpdump -w does, and
+ * on two CPUs the loop sometimes waits 4–10 ms to be scheduled, so 2 MiB
+ * dropped in some runs where 8 MiB dropped in none. Immediate mode
+ * (TPACKET_V2) has one frame per packet, sized for the MTU (64 KiB on lo):
+ * 2 MiB holds ~32 packets and lost 57 % of a 150k pkt/s flood, 16 MiB
+ * lost 0.2–0.8 %. */
+#define DEFAULT_BUFFER_SIZE   (8 * 1024 * 1024)
+#define IMMEDIATE_BUFFER_SIZE (16 * 1024 * 1024)
 
 G_DEFINE_QUARK (sb-capture-error-quark, sb_capture_error)
 
@@ -872,11 +882,11 @@ dispatch_error (SbCapture *self)
 
       if (strstr (message, "truncated") != NULL)
         return g_error_new (SB_CAPTURE_ERROR, SB_CAPTURE_ERROR_TRUNCATED,
-                            _("%s is cut short after %" G_GUINT64_FORMAT " packets: %s"), display,
-                            self->captured, message);
+                            _("%s is cut short after %llu packets: %s"), display,
+                            (unsigned long long) self->captured, message);
       return g_error_new (SB_CAPTURE_ERROR, SB_CAPTURE_ERROR_BAD_FILE,
-                          _("Cannot read %s after %" G_GUINT64_FORMAT " packets: %s"), display,
-                          self->captured, message);
+                          _("Cannot read %s after %llu packets: %s"), display,
+                          (unsigned long long) self->captured, message);
     }
   if (strstr (message, "went down") != NULL)
     return g_error_new (SB_CAPTURE_ERROR, SB_CAPTURE_ERROR_INTERFACE_DOWN,
@@ -1208,8 +1218,8 @@ sb_capture_start (SbCapture  *self,
     }
   pcap_set_snaplen (self->pcap, (int) self->snaplen);
   pcap_set_promisc (self->pcap, self->promiscuous);
-  if (self->buffer_size > 0)
-    pcap_set_buffer_size (self->pcap, (int) self->buffer_size);
+  pcap_set_buffer_size (self->pcap, self->buffer_size > 0 ? (int) self->buffer_size
+                                    : self->immediate ? IMMEDIATE_BUFFER_SIZE : DEFAULT_BUFFER_SIZE);
   /* Off by default: TPACKET_V3 hands over whole blocks, retired when full
    * or after the timeout, and keeps up where immediate mode drops. */
   pcap_set_immediate_mode (self->pcap, self->immediate);

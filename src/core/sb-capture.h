@@ -111,7 +111,9 @@ guint          sb_capture_get_snaplen      (SbCapture     *self);
 void           sb_capture_set_promiscuous  (SbCapture     *self,
                                             gboolean       promiscuous);
 gboolean       sb_capture_get_promiscuous  (SbCapture     *self);
-/* The kernel ring's size in bytes; 0 leaves libpcap's default (2 MiB). */
+/* The kernel ring's size in bytes. 0 (the default): 8 MiB, or 16 MiB in
+ * immediate mode, whose ring holds one packet per MTU-sized frame (64 KiB
+ * on lo). libpcap's own default, 2 MiB, dropped under a flood on lo. */
 void           sb_capture_set_buffer_size  (SbCapture     *self,
                                             guint          bytes);
 guint          sb_capture_get_buffer_size  (SbCapture     *self);

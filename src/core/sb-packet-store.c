@@ -506,6 +506,7 @@ prepare_spare_thread (GTask        *task,
   self->spare_pending = FALSE;
   g_mutex_unlock (&self->spare_lock);
   g_clear_pointer (&chunk, g_free);
+  g_task_return_boolean (task, TRUE);
 }
 
 /* Once chunks are full-size, the next one is prepared while this one

@@ -13,20 +13,27 @@
  * the two CPUs and each other's drops):
  *
  *   S  SbCapture on lo, filter "udp and dst port PORT", the defaults
- *      (TPACKET_V3, immediate mode off, 50 ms block timeout, libpcap's
- *      2 MiB ring), keeping every packet in its SbPacketStore, dispatched
- *      on a GMainLoop in the main thread;
- *   I  the same in immediate mode (--immediate adds this row);
+ *      (TPACKET_V3, immediate mode off, 50 ms block timeout, an 8 MiB
+ *      ring), keeping every packet in its SbPacketStore, dispatched on a
+ *      GMainLoop in the main thread;
+ *   I  the same in immediate mode (--immediate adds this row), whose
+ *      default ring is 16 MiB (TPACKET_V2: a frame per packet);
  *   T  tcpdump -i lo -n -w /dev/null udp and dst port PORT (its defaults:
- *      the same 2 MiB ring, 1 s timeout), stopped with SIGINT; its own
+ *      libpcap's 2 MiB ring, 1 s timeout), stopped with SIGINT; its own
  *      closing counts are parsed from stderr.
+ *
+ * --buffer SIZE gives both the same ring (tcpdump -B).
  *
  * Each row prints what the sender sent and at what rate, what was
  * captured, what the kernel dropped because the capture's ring was full
  * (pcap_stats ps_drop; tcpdump's "dropped by kernel"), what the interface
  * dropped meanwhile (ps_ifdrop; tcpdump's "dropped by interface": on lo,
  * its receive backlog overflowing before any capture saw the packet), and
- * the capturer's CPU time over the flood. Needs CAP_NET_RAW (root); exits 77 (skip) without it.
+ * the capturer's CPU time over the flood. On lo every datagram reaches
+ * the ring twice (its outgoing copy, which libpcap then skips, too), so
+ * both drop counts run at about twice the datagrams lost. Needs
+ * CAP_NET_RAW (root); exits 77 (skip) without it. --no-store measures
+ * the engine without its packet store.
  * docs/benchmarks.md ("Capture") has the figures.
  */
 #include "config.h"
@@ -394,7 +401,7 @@ main (int   argc,
     { "runs", 'r', 0, G_OPTION_ARG_INT, &opt_runs, "Runs of each capturer, interleaved (default 2)", "N" },
     { "payload", 'p', 0, G_OPTION_ARG_INT, &opt_payload, "UDP payload bytes (default 64)", "BYTES" },
     { "rate", 0, 0, G_OPTION_ARG_INT64, &opt_rate, "Send at most N pkt/s (default: as fast as possible)", "N" },
-    { "buffer", 'B', 0, G_OPTION_ARG_STRING, &opt_buffer, "Kernel ring size for both (default: libpcap's 2 MiB)", "SIZE" },
+    { "buffer", 'B', 0, G_OPTION_ARG_STRING, &opt_buffer, "The same kernel ring size for both (default: each one's own)", "SIZE" },
     { "immediate", 0, 0, G_OPTION_ARG_NONE, &opt_immediate, "Also capture in immediate mode", NULL },
     { "no-tcpdump", 0, 0, G_OPTION_ARG_NONE, &opt_no_tcpdump, "Only Sockbench", NULL },
     { "no-store", 0, 0, G_OPTION_ARG_NONE, &opt_no_store, "Sockbench counts packets but does not keep them", NULL },
@@ -431,7 +438,7 @@ main (int   argc,
   printf ("UDP flood on lo: %d-byte payloads (%d-byte frames), %d s per run, sendmmsg x%d from one thread%s\n",
           opt_payload, opt_payload + 42, opt_seconds, BATCH, opt_rate > 0 ? ", rate-limited" : "");
   printf ("capturers run one after the other, interleaved; ring %s\n",
-          buffer_size > 0 ? opt_buffer : "libpcap's default (2 MiB)");
+          buffer_size > 0 ? opt_buffer : "each one's default (Sockbench 8 MiB, immediate 16 MiB; tcpdump 2 MiB)");
   if (tcpdump == NULL && !opt_no_tcpdump)
     printf ("tcpdump is not installed: its rows are skipped (apt-get install tcpdump)\n");
   printf ("run  capturer                            sent    sent/s   captured   dropped   drop %%  if-drops   CPU\n");
