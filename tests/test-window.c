@@ -18,6 +18,8 @@
 #include "sb-new-socket-dialog.h"
 #include "sb-transcript-view.h"
 #include "sb-transcript-export.h"
+#include "sb-steps-view.h"
+#include "sb-step-editor.h"
 
 static SbApplication *app;
 
@@ -574,6 +576,214 @@ test_session_files (void)
   g_rmdir (dir);
 }
 
+/* ---- scripted steps ------------------------------------------------------------ */
+
+static SbStepsView *
+steps_of (SbWindow *window,
+          SbSocket *socket)
+{
+  return sb_socket_panel_get_steps_view (panel_of (window, socket));
+}
+
+/* Select @socket and turn its panel to the Steps page. */
+static void
+show_steps (SbWindow *window,
+            SbSocket *socket)
+{
+  GtkWidget *view = GTK_WIDGET (steps_of (window, socket));
+
+  sb_window_select_socket (window, socket);
+  gtk_stack_set_visible_child (GTK_STACK (gtk_widget_get_parent (view)), view);
+}
+
+static void
+append_step (SbSocketSpec *spec,
+             SbStepKind    kind,
+             const char   *first_property,
+             ...)
+{
+  g_autoptr(SbStep) step = sb_step_new (kind);
+  va_list args;
+
+  va_start (args, first_property);
+  if (first_property != NULL)
+    g_object_set_valist (G_OBJECT (step), first_property, args);
+  va_end (args);
+  sb_socket_spec_append_step (spec, step);
+}
+
+static gboolean
+all_passed (SbScript *script)
+{
+  for (guint i = 0; i < sb_script_get_n_steps (script); i++)
+    if (sb_script_get_step_status (script, i) != SB_STEP_PASSED)
+      {
+        g_test_message ("step %u: %s (%s)", i + 1,
+                        sb_step_status_to_string (sb_script_get_step_status (script, i)),
+                        sb_script_get_step_detail (script, i));
+        return FALSE;
+      }
+  return TRUE;
+}
+
+static gboolean
+on_bench (SbWindow *window,
+          SbSocket *socket)
+{
+  return g_list_store_find (G_LIST_STORE (sb_window_get_sockets (window)), socket, NULL);
+}
+
+static SbStepEditor *
+find_step_editor (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+      if (SB_IS_STEP_EDITOR (w))
+        return SB_STEP_EDITOR (w);
+    }
+  return NULL;
+}
+
+/* A server and a client scripted in the Steps page, run all at once; the
+ * scripts' sockets show up on the bench. Then a datagram socket stepped
+ * one step at a time into an expect that times out, and the step editor. */
+static void
+test_steps (void)
+{
+  SbWindow *window = new_window ();
+  g_autoptr(GPtrArray) all = g_ptr_array_sized_new (16);
+  SbSocket *server, *client, *udp;
+  SbSocketSpec *sspec, *cspec, *uspec;
+  SbStepsView *sview, *cview, *uview;
+  SbScript *sscript, *cscript, *uscript;
+  SbSocket *ssock, *csock, *usock, *child;
+  SbStepEditor *editor;
+  SbStep *draft;
+  const char *detail;
+
+  server = add_socket (window, "tcp-server");
+  sspec = sb_socket_panel_get_spec (panel_of (window, server));
+  append_step (sspec, SB_STEP_BIND, "host", "127.0.0.1", "port", 0, NULL);
+  append_step (sspec, SB_STEP_LISTEN, "backlog", 2, NULL);
+  append_step (sspec, SB_STEP_ACCEPT, "timeout-ms", 5000, NULL);
+  append_step (sspec, SB_STEP_SEND, "data", "Thank you for connecting\\r\\n", NULL);
+  append_step (sspec, SB_STEP_EXPECT, "pattern", "Hello server", "timeout-ms", 5000, NULL);
+  append_step (sspec, SB_STEP_CLOSE, NULL);
+
+  client = add_socket (window, "tcp-client");
+  cspec = sb_socket_panel_get_spec (panel_of (window, client));
+  append_step (cspec, SB_STEP_CONNECT, "host", "127.0.0.1", "port-from", sb_socket_spec_get_name (sspec),
+               "timeout-ms", 5000, NULL);
+  append_step (cspec, SB_STEP_EXPECT, "match", SB_MATCH_CONTAINS, "pattern", "Thank you",
+               "timeout-ms", 5000, NULL);
+  append_step (cspec, SB_STEP_SEND, "data", "Hello server\\r\\n", NULL);
+  append_step (cspec, SB_STEP_CLOSE, NULL);
+
+  /* the server first, up to its accept; then the client, whose connect
+   * takes the port the server's script was given */
+  sview = steps_of (window, server);
+  cview = steps_of (window, client);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (sview), "steps.run", NULL));
+  WAIT_FOR ((sscript = sb_steps_view_get_script (sview)) != NULL
+            && sb_script_get_step_status (sscript, 2) == SB_STEP_RUNNING);
+  g_assert_true (sb_steps_view_is_busy (sview));
+  g_assert_nonnull (strstr (sb_steps_view_get_summary (sview), "Running step 3 of 6"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (cview), "steps.run", NULL));
+  WAIT_FOR ((cscript = sb_steps_view_get_script (cview)) != NULL
+            && sb_script_is_finished (cscript) && sb_script_is_finished (sscript)
+            && !sb_steps_view_is_busy (sview) && !sb_steps_view_is_busy (cview));
+  g_assert_true (all_passed (sscript));
+  g_assert_true (all_passed (cscript));
+  g_assert_cmpstr (sb_steps_view_get_summary (sview), ==, "All 6 steps passed");
+  g_assert_cmpstr (sb_steps_view_get_summary (cview), ==, "All 4 steps passed");
+  g_assert_nonnull (strstr (sb_script_get_step_detail (sscript, 2), "accepted a connection from 127.0.0.1"));
+
+  /* the scripts' sockets are on the bench, the accepted connection under its listener */
+  ssock = sb_script_get_socket (sscript);
+  csock = sb_script_get_socket (cscript);
+  g_assert_true (on_bench (window, ssock));
+  g_assert_true (on_bench (window, csock));
+  g_assert_cmpuint (g_list_model_get_n_items (sb_socket_get_children (ssock)), ==, 1);
+  child = g_list_model_get_item (sb_socket_get_children (ssock), 0);
+  g_assert_true (transcript_has (csock, SB_EVENT_RECEIVED, "Thank you", NULL));
+  g_assert_true (transcript_has (child, SB_EVENT_RECEIVED, "Hello server", NULL));
+  /* the panel that ran stays shown */
+  g_assert_true (sb_window_get_selected_socket (window) == client);
+
+  show_steps (window, server);
+  save_screenshot (GTK_WIDGET (window), "steps");
+
+  /* one step at a time, into an expect that times out */
+  udp = add_socket (window, "udp");
+  uspec = sb_socket_panel_get_spec (panel_of (window, udp));
+  append_step (uspec, SB_STEP_BIND, "host", "127.0.0.1", "port", 0, NULL);
+  append_step (uspec, SB_STEP_EXPECT, "pattern", "never", "timeout-ms", 200, NULL);
+  append_step (uspec, SB_STEP_CLOSE, NULL);
+  uview = steps_of (window, udp);
+  g_assert_cmpstr (sb_steps_view_get_summary (uview), ==, "3 steps, not run");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (uview), "steps.step", NULL));
+  WAIT_FOR ((uscript = sb_steps_view_get_script (uview)) != NULL && !sb_steps_view_is_busy (uview));
+  g_assert_cmpint (sb_script_get_step_status (uscript, 0), ==, SB_STEP_PASSED);
+  g_assert_cmpint (sb_script_get_step_status (uscript, 1), ==, SB_STEP_PENDING);
+  g_assert_cmpstr (sb_steps_view_get_summary (uview), ==, "Paused before step 2 of 3");
+  usock = sb_script_get_socket (uscript);
+  g_assert_true (on_bench (window, usock));
+  /* editing waits for the script to end */
+  gtk_widget_activate_action (GTK_WIDGET (uview), "steps.remove", "u", 2);
+  g_assert_cmpuint (sb_socket_spec_get_n_steps (uspec), ==, 3);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (uview), "steps.step", NULL));
+  WAIT_FOR (sb_script_is_finished (uscript) && !sb_steps_view_is_busy (uview));
+  g_assert_cmpint (sb_script_get_step_status (uscript, 1), ==, SB_STEP_FAILED);
+  g_assert_cmpint (sb_script_get_step_status (uscript, 2), ==, SB_STEP_SKIPPED);
+  detail = sb_script_get_step_detail (uscript, 1);
+  g_test_message ("failed expect: %s", detail);
+  g_assert_nonnull (strstr (detail, "timed out"));
+  g_assert_true (g_str_has_prefix (sb_steps_view_get_summary (uview), "Step 2 failed: "));
+  show_steps (window, udp);
+  save_screenshot (GTK_WIDGET (window), "steps-failed");
+
+  /* the editor refuses bad hex with its position, and adds good hex (which drops the old run) */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (uview), "steps.add", "s", "send"));
+  WAIT_FOR ((editor = find_step_editor ()) != NULL && gtk_widget_get_mapped (GTK_WIDGET (editor)));
+  draft = sb_step_editor_get_step (editor);
+  g_assert_false (sb_step_editor_is_valid (editor));   /* nothing to send yet */
+  sb_step_set_format (draft, SB_DATA_HEX);
+  sb_step_set_data (draft, "48 65 6g");
+  g_assert_false (sb_step_editor_is_valid (editor));
+  g_test_message ("bad hex: %s", sb_step_editor_get_error (editor));
+  g_assert_nonnull (strstr (sb_step_editor_get_error (editor), "position 8"));
+  save_screenshot (GTK_WIDGET (editor), "step-editor");
+  g_assert_false (sb_step_editor_apply (editor));
+  sb_step_set_data (draft, "48 65 6c");
+  g_assert_true (sb_step_editor_is_valid (editor));
+  g_assert_true (sb_step_editor_apply (editor));
+  WAIT_FOR (find_step_editor () == NULL);
+  g_assert_cmpuint (sb_socket_spec_get_n_steps (uspec), ==, 4);
+  g_assert_cmpstr (sb_step_get_data (sb_socket_spec_get_step (uspec, 3)), ==, "48 65 6c");
+  g_assert_null (sb_steps_view_get_script (uview));
+
+  /* reset: the statuses go back to pending */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (sview), "steps.reset", NULL));
+  g_assert_null (sb_steps_view_get_script (sview));
+  g_assert_cmpstr (sb_steps_view_get_summary (sview), ==, "6 steps, not run");
+
+  track (all, server);
+  track (all, client);
+  track (all, udp);
+  track (all, ssock);
+  track (all, csock);
+  track (all, usock);
+  track (all, child);
+  track (all, cscript);
+  g_object_unref (child);  /* from g_list_model_get_item */
+  close_all (window);
+  destroy_and_check (window, all);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -597,6 +807,7 @@ main (int   argc,
   g_test_add_func ("/window/new-socket-dialog", test_new_socket_dialog);
   g_test_add_func ("/window/settings", test_settings);
   g_test_add_func ("/window/session-files", test_session_files);
+  g_test_add_func ("/window/steps", test_steps);
   ret = g_test_run ();
   g_object_unref (app);
   return ret;

@@ -13,6 +13,7 @@
 #include "sb-hex-view.h"
 #include "sb-rate-graph.h"
 #include "sb-socket-panel.h"
+#include "sb-steps-view.h"
 
 struct _SbSocketPanel
 {
@@ -56,6 +57,7 @@ struct _SbSocketPanel
   SbHexView         *hex_view;
   GtkLabel          *status_label;
   SbComposer        *composer;
+  SbStepsView       *steps_view;
 
   SbSocket          *socket;
   SbSocketSpec      *spec;
@@ -75,6 +77,9 @@ struct _SbSocketPanel
 };
 
 G_DEFINE_FINAL_TYPE (SbSocketPanel, sb_socket_panel, GTK_TYPE_WIDGET)
+
+enum { SCRIPT_SOCKET, N_SIGNALS };
+static guint signals[N_SIGNALS];
 
 static void update_state (SbSocketPanel *self);
 
@@ -151,6 +156,11 @@ sb_socket_panel_set_spec (SbSocketPanel *self,
   g_return_if_fail (spec == NULL || SB_IS_SOCKET_SPEC (spec));
 
   g_set_object (&self->session, session);
+  /* only a socket of the document has steps */
+  sb_steps_view_set_spec (self->steps_view, spec, session);
+  sb_steps_view_set_bench_socket (self->steps_view, spec != NULL ? self->socket : NULL);
+  gtk_stack_page_set_visible (gtk_stack_get_page (self->view_stack, GTK_WIDGET (self->steps_view)),
+                              spec != NULL);
   if (!g_set_object (&self->spec, spec) || spec == NULL)
     return;
 
@@ -729,6 +739,21 @@ hex_toggled_cb (SbSocketPanel *self)
   sb_hex_view_set_mode (self->hex_view, hex ? SB_HEX_VIEW_HEX : SB_HEX_VIEW_TEXT);
 }
 
+/* A script of the Steps page made its socket: the window shows it on the bench. */
+static void
+script_socket_cb (SbSocketPanel *self,
+                  SbSocket      *socket)
+{
+  g_signal_emit (self, signals[SCRIPT_SOCKET], 0, socket);
+}
+
+SbStepsView *
+sb_socket_panel_get_steps_view (SbSocketPanel *self)
+{
+  g_return_val_if_fail (SB_IS_SOCKET_PANEL (self), NULL);
+  return self->steps_view;
+}
+
 /* ---- actions for tests and keyboard ------------------------------------------ */
 
 static void
@@ -787,6 +812,7 @@ sb_socket_panel_class_init (SbSocketPanelClass *klass)
   g_type_ensure (SB_TYPE_TRANSCRIPT_VIEW);
   g_type_ensure (SB_TYPE_HEX_VIEW);
   g_type_ensure (SB_TYPE_RATE_GRAPH);
+  g_type_ensure (SB_TYPE_STEPS_VIEW);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -830,6 +856,7 @@ sb_socket_panel_class_init (SbSocketPanelClass *klass)
   BIND (hex_view);
   BIND (status_label);
   BIND (composer);
+  BIND (steps_view);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, bind_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, listen_clicked_cb);
@@ -844,6 +871,17 @@ sb_socket_panel_class_init (SbSocketPanelClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, multicast_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, hex_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, send_requested_cb);
+  gtk_widget_class_bind_template_callback (widget_class, script_socket_cb);
+
+  /**
+   * SbSocketPanel::script-socket:
+   * @socket: the socket a run of the Steps page made
+   *
+   * Forwarded from the steps view, for the window's bench.
+   */
+  signals[SCRIPT_SOCKET] = g_signal_new ("script-socket", G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                         G_TYPE_NONE, 1, SB_TYPE_SOCKET);
 
   gtk_widget_class_install_action (widget_class, "panel.shutdown", "s", shutdown_action);
   gtk_widget_class_install_action (widget_class, "panel.bind", NULL, step_action);

@@ -8,6 +8,7 @@
 #include "sb-socket.h"
 #include "sb-composer.h"
 #include "sb-transcript-view.h"
+#include "sb-steps-view.h"
 #include "sb-session.h"
 #include "sb-socket-spec.h"
 
@@ -44,6 +45,8 @@ void              sb_socket_panel_set_spec     (SbSocketPanel *self,
 SbSocketSpec     *sb_socket_panel_get_spec     (SbSocketPanel *self);
 SbComposer       *sb_socket_panel_get_composer (SbSocketPanel *self);
 SbTranscriptView *sb_socket_panel_get_transcript_view (SbSocketPanel *self);
+/* The Steps page (shown only for a socket that has a spec). */
+SbStepsView      *sb_socket_panel_get_steps_view (SbSocketPanel *self);
 /* The last line of the status bar ("send(): the kernel took 5 of 5 bytes"). */
 const char       *sb_socket_panel_get_status   (SbSocketPanel *self);
 

@@ -49,6 +49,7 @@ spec_of (SbSocket *socket)
 G_DEFINE_FINAL_TYPE (SbWindow, sb_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void watch_socket (SbWindow *self, SbSocket *socket);
+static void bench_add (SbWindow *self, SbSocket *socket, SbSocketSpec *spec);
 
 static GSettings *
 settings_of (SbWindow *self)
@@ -266,6 +267,24 @@ row_unbind_cb (GtkSignalListItemFactory *factory,
 
 /* ---- panels ------------------------------------------------------------------- */
 
+/* A run of a panel's steps made its socket: put it on the bench, where its
+ * transcript and connections are one click away. The panel being driven
+ * stays shown, so that Step can be pressed again. */
+static void
+script_socket_cb (SbWindow *self,
+                  SbSocket *socket)
+{
+  g_autoptr(SbSocket) selected = NULL;
+
+  if (self->sockets == NULL || g_list_store_find (self->sockets, socket, NULL))
+    return;
+  if (sb_window_get_selected_socket (self) != NULL)
+    selected = g_object_ref (sb_window_get_selected_socket (self));
+  bench_add (self, socket, NULL);
+  if (selected != NULL)
+    sb_window_select_socket (self, selected);
+}
+
 GtkWidget *
 sb_window_get_panel (SbWindow *self,
                      SbSocket *socket)
@@ -281,6 +300,8 @@ sb_window_get_panel (SbWindow *self,
       panel = sb_socket_panel_new (socket);
       if (spec_of (socket) != NULL)
         sb_socket_panel_set_spec (SB_SOCKET_PANEL (panel), spec_of (socket), self->session);
+      g_signal_connect_object (panel, "script-socket", G_CALLBACK (script_socket_cb), self,
+                               G_CONNECT_SWAPPED);
       gtk_stack_add_child (self->panel_stack, panel);
       g_hash_table_insert (self->panels, g_object_ref (socket), panel);
     }
