@@ -9,11 +9,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/mman.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <pcap/pcap.h>
 
+#include "sb-chunk-store.h"
+#include "sb-list-batcher.h"
 #include "sb-packet-store.h"
 
 /* Chunks (their allocations, header included) start small, so that a
@@ -27,64 +28,21 @@
  * worker thread: a flood of ~1M pkt/s on lo writes ~100 MB/s of fresh
  * memory, and its page faults, taken in the middle of a dispatch, cost
  * the capture thread a quarter of its CPU time (docs/benchmarks.md,
- * "Capture"). Huge pages (MADV_HUGEPAGE) were tried and were far worse:
- * with THP defrag on madvise, the faults compact memory synchronously. */
-/* items-changed is batched: at most once per frame-sized interval. */
-#define FLUSH_INTERVAL_MS 16
+ * "Capture"). */
 /* What the pcap header says when nothing longer was stored. */
 #define DEFAULT_SNAPLEN 262144
 
 G_DEFINE_QUARK (sb-packet-store-error-quark, sb_packet_store_error)
 
-typedef struct
-{
-  guint64 start;   /* offset of data[0] in the whole store */
-  gsize   size;    /* of data[] */
-  gsize   used;
-  guint8  data[];
-} Chunk;
-
-static Chunk *
-chunk_new (gsize total)
-{
-  Chunk *chunk = g_malloc (total);
-
-#ifdef MADV_POPULATE_WRITE
-  if (total >= CHUNK_MAX)
-    {
-      gsize page = sysconf (_SC_PAGESIZE);   /* once per 4 MiB, from two threads */
-      guintptr start, end;
-
-      /* the whole pages inside the block; kernels before 5.14 refuse
-       * MADV_POPULATE_WRITE, which is harmless */
-      start = ((guintptr) chunk + page - 1) & ~(guintptr) (page - 1);
-      end = ((guintptr) chunk + total) & ~(guintptr) (page - 1);
-      if (end > start)
-        madvise ((void *) start, end - start, MADV_POPULATE_WRITE);
-    }
-#endif
-  chunk->size = total - sizeof (Chunk);
-  chunk->used = 0;
-  return chunk;
-}
-
 struct _SbPacketStore
 {
   GObject     parent_instance;
 
-  GArray     *records;        /* SbPacketRecord */
-  GPtrArray  *chunks;         /* Chunk*, in offset order */
-  guint64     n_bytes;        /* offset of the next byte */
-  gsize       next_chunk_size;
-  guint       generation;     /* bumped by clear(), so old rows know */
+  GArray       *records;        /* SbPacketRecord */
+  SbChunkStore *bytes;
+  guint         generation;     /* bumped by clear(), so old rows know */
 
-  guint       n_announced;
-  GSource    *flush_source;
-
-  /* the next full-size chunk, made and faulted in by a worker thread */
-  GMutex      spare_lock;
-  Chunk      *spare;
-  gboolean    spare_pending;
+  SbListBatcher batcher;
 };
 
 struct _SbPacket
@@ -336,7 +294,7 @@ sb_packet_store_get_item_type (GListModel *model)
 static guint
 sb_packet_store_get_n_items (GListModel *model)
 {
-  return SB_PACKET_STORE (model)->n_announced;
+  return sb_list_batcher_get_n_announced (&SB_PACKET_STORE (model)->batcher);
 }
 
 static gpointer
@@ -346,7 +304,7 @@ sb_packet_store_get_item (GListModel *model,
   SbPacketStore *self = SB_PACKET_STORE (model);
   SbPacket *packet;
 
-  if (position >= self->n_announced)
+  if (position >= sb_list_batcher_get_n_announced (&self->batcher))
     return NULL;
 
   packet = g_object_new (SB_TYPE_PACKET, NULL);
@@ -370,34 +328,12 @@ list_model_iface_init (GListModelInterface *iface)
 /* ---- SbPacketStore ---------------------------------------------------------- */
 
 static void
-free_chunks (SbPacketStore *self)
-{
-  for (guint i = 0; i < self->chunks->len; i++)
-    g_free (g_ptr_array_index (self->chunks, i));
-  g_ptr_array_set_size (self->chunks, 0);
-  self->next_chunk_size = CHUNK_MIN;
-}
-
-static void
-cancel_flush (SbPacketStore *self)
-{
-  if (self->flush_source != NULL)
-    {
-      g_source_destroy (self->flush_source);
-      g_clear_pointer (&self->flush_source, g_source_unref);
-    }
-}
-
-static void
 sb_packet_store_finalize (GObject *object)
 {
   SbPacketStore *self = SB_PACKET_STORE (object);
 
-  cancel_flush (self);
-  free_chunks (self);
-  g_clear_pointer (&self->spare, g_free);
-  g_mutex_clear (&self->spare_lock);
-  g_clear_pointer (&self->chunks, g_ptr_array_unref);
+  sb_list_batcher_cancel (&self->batcher);
+  g_clear_pointer (&self->bytes, sb_chunk_store_free);
   g_clear_pointer (&self->records, g_array_unref);
 
   G_OBJECT_CLASS (sb_packet_store_parent_class)->finalize (object);
@@ -414,7 +350,7 @@ sb_packet_store_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_N_ITEMS:
-      g_value_set_uint (value, self->n_announced);
+      g_value_set_uint (value, sb_list_batcher_get_n_announced (&self->batcher));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -440,13 +376,19 @@ sb_packet_store_class_init (SbPacketStoreClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
+static guint
+count_records (GListModel *model)
+{
+  return SB_PACKET_STORE (model)->records->len;
+}
+
 static void
 sb_packet_store_init (SbPacketStore *self)
 {
   self->records = g_array_new (FALSE, FALSE, sizeof (SbPacketRecord));
-  self->chunks = g_ptr_array_new ();
-  self->next_chunk_size = CHUNK_MIN;
-  g_mutex_init (&self->spare_lock);
+  self->bytes = sb_chunk_store_new (CHUNK_MIN, CHUNK_MAX, SB_CHUNK_STORE_PREPARE_AHEAD);
+  sb_list_batcher_init (&self->batcher, G_LIST_MODEL (self), properties[PROP_N_ITEMS],
+                        count_records, "[sockbench] packet store flush");
 }
 
 SbPacketStore *
@@ -458,116 +400,8 @@ sb_packet_store_new (void)
 void
 sb_packet_store_flush (SbPacketStore *self)
 {
-  guint old, added;
-
   g_return_if_fail (SB_IS_PACKET_STORE (self));
-
-  cancel_flush (self);
-  old = self->n_announced;
-  added = self->records->len - old;
-  if (added == 0)
-    return;
-  self->n_announced = self->records->len;
-  g_list_model_items_changed (G_LIST_MODEL (self), old, 0, added);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
-}
-
-static gboolean
-flush_cb (gpointer data)
-{
-  sb_packet_store_flush (data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-schedule_flush (SbPacketStore *self)
-{
-  if (self->flush_source == NULL)
-    {
-      self->flush_source = g_timeout_source_new (FLUSH_INTERVAL_MS);
-      g_source_set_callback (self->flush_source, flush_cb, self, NULL);
-      g_source_set_name (self->flush_source, "[sockbench] packet store flush");
-      g_source_attach (self->flush_source, g_main_context_get_thread_default ());
-    }
-}
-
-static void
-prepare_spare_thread (GTask        *task,
-                      gpointer      source,
-                      gpointer      data,
-                      GCancellable *cancellable)
-{
-  SbPacketStore *self = source;
-  Chunk *chunk = chunk_new (CHUNK_MAX);
-
-  g_mutex_lock (&self->spare_lock);
-  if (self->spare == NULL)
-    self->spare = g_steal_pointer (&chunk);
-  self->spare_pending = FALSE;
-  g_mutex_unlock (&self->spare_lock);
-  g_clear_pointer (&chunk, g_free);
-  g_task_return_boolean (task, TRUE);
-}
-
-/* Once chunks are full-size, the next one is prepared while this one
- * fills. */
-static void
-prepare_spare (SbPacketStore *self)
-{
-  g_autoptr(GTask) task = NULL;
-
-  g_mutex_lock (&self->spare_lock);
-  if (self->spare != NULL || self->spare_pending)
-    {
-      g_mutex_unlock (&self->spare_lock);
-      return;
-    }
-  self->spare_pending = TRUE;
-  g_mutex_unlock (&self->spare_lock);
-
-  task = g_task_new (self, NULL, NULL, NULL);
-  g_task_set_source_tag (task, prepare_spare);
-  g_task_run_in_thread (task, prepare_spare_thread);
-}
-
-static Chunk *
-take_spare (SbPacketStore *self,
-            gsize          total)
-{
-  Chunk *chunk = NULL;
-
-  if (total > CHUNK_MAX)
-    return NULL;
-  g_mutex_lock (&self->spare_lock);
-  chunk = g_steal_pointer (&self->spare);
-  g_mutex_unlock (&self->spare_lock);
-  return chunk;
-}
-
-/* Room for @len contiguous bytes at the tail. */
-static Chunk *
-chunk_with_room (SbPacketStore *self,
-                 gsize          len)
-{
-  Chunk *chunk = NULL;
-
-  if (self->chunks->len > 0)
-    chunk = g_ptr_array_index (self->chunks, self->chunks->len - 1);
-  if (chunk == NULL || chunk->size - chunk->used < len)
-    {
-      gsize total = MAX (self->next_chunk_size, sizeof (Chunk) + len);
-
-      chunk = total >= CHUNK_MAX ? take_spare (self, total) : NULL;
-      if (chunk == NULL)
-        chunk = chunk_new (total);
-      if (total >= CHUNK_MAX)
-        prepare_spare (self);
-      chunk->used = 0;
-      chunk->start = self->n_bytes;
-      g_ptr_array_add (self->chunks, chunk);
-      self->next_chunk_size = MIN (self->next_chunk_size * 2, CHUNK_MAX);
-    }
-  return chunk;
+  sb_list_batcher_flush (&self->batcher);
 }
 
 guint
@@ -579,23 +413,27 @@ sb_packet_store_append (SbPacketStore *self,
                         guint32        len)
 {
   SbPacketRecord r = { 0, };
-  Chunk *chunk;
 
   g_return_val_if_fail (SB_IS_PACKET_STORE (self), 0);
   g_return_val_if_fail (data != NULL || caplen == 0, 0);
 
-  chunk = chunk_with_room (self, caplen);
-  memcpy (chunk->data + chunk->used, data, caplen);
   r.time_ns = time_ns;
-  r.offset = chunk->start + chunk->used;
+  r.offset = sb_chunk_store_get_size (self->bytes);
   r.caplen = caplen;
   r.len = len;
   r.linktype = linktype;
-  chunk->used += caplen;
-  self->n_bytes += caplen;
+  if (caplen > 0)
+    {
+      gsize room;
+      /* min = max: contiguous, so that a packet can be peeked in place */
+      guint8 *p = sb_chunk_store_reserve (self->bytes, caplen, caplen, &room);
+
+      memcpy (p, data, caplen);
+      sb_chunk_store_commit (self->bytes, caplen);
+    }
 
   g_array_append_val (self->records, r);
-  schedule_flush (self);
+  sb_list_batcher_schedule (&self->batcher);
   return self->records->len - 1;
 }
 
@@ -620,34 +458,13 @@ sb_packet_store_get_record (SbPacketStore  *self,
   return TRUE;
 }
 
-/* The chunk holding @offset: the last one starting at or before it. */
-static Chunk *
-find_chunk (SbPacketStore *self,
-            guint64        offset)
-{
-  guint lo = 0, hi = self->chunks->len;
-
-  if (hi == 0)
-    return NULL;
-  while (hi - lo > 1)
-    {
-      guint mid = lo + (hi - lo) / 2;
-
-      if (((Chunk *) g_ptr_array_index (self->chunks, mid))->start <= offset)
-        lo = mid;
-      else
-        hi = mid;
-    }
-  return g_ptr_array_index (self->chunks, lo);
-}
-
 const guint8 *
 sb_packet_store_peek_data (SbPacketStore *self,
                            guint          index,
                            gsize         *caplen)
 {
   const SbPacketRecord *r;
-  Chunk *chunk;
+  const guint8 *data;
 
   g_return_val_if_fail (SB_IS_PACKET_STORE (self), NULL);
 
@@ -656,13 +473,11 @@ sb_packet_store_peek_data (SbPacketStore *self,
   if (index >= self->records->len)
     return NULL;
   r = &g_array_index (self->records, SbPacketRecord, index);
-  chunk = find_chunk (self, r->offset);
-  if (chunk == NULL)
-    return r->caplen == 0 ? (const guint8 *) "" : NULL;
-  g_assert (r->offset >= chunk->start && r->offset - chunk->start + r->caplen <= chunk->used);
+  data = sb_chunk_store_peek (self->bytes, r->offset, r->caplen);
+  g_assert (data != NULL);
   if (caplen != NULL)
     *caplen = r->caplen;
-  return chunk->data + (r->offset - chunk->start);
+  return data;
 }
 
 GBytes *
@@ -750,7 +565,7 @@ guint64
 sb_packet_store_get_n_bytes (SbPacketStore *self)
 {
   g_return_val_if_fail (SB_IS_PACKET_STORE (self), 0);
-  return self->n_bytes;
+  return sb_chunk_store_get_size (self->bytes);
 }
 
 gsize
@@ -761,10 +576,8 @@ sb_packet_store_get_memory_size (SbPacketStore *self)
   g_return_val_if_fail (SB_IS_PACKET_STORE (self), 0);
 
   total = sizeof *self;
-  for (guint i = 0; i < self->chunks->len; i++)
-    total += sizeof (Chunk) + ((Chunk *) g_ptr_array_index (self->chunks, i))->size;
+  total += sb_chunk_store_get_memory_size (self->bytes);
   total += sizeof (SbPacketRecord) * self->records->len;
-  total += sizeof (gpointer) * self->chunks->len;
   return total;
 }
 
@@ -894,20 +707,11 @@ out:
 void
 sb_packet_store_clear (SbPacketStore *self)
 {
-  guint removed;
-
   g_return_if_fail (SB_IS_PACKET_STORE (self));
 
-  cancel_flush (self);
-  removed = self->n_announced;
-  free_chunks (self);
+  sb_list_batcher_cancel (&self->batcher);
+  sb_chunk_store_clear (self->bytes);
   g_array_set_size (self->records, 0);
-  self->n_bytes = 0;
-  self->n_announced = 0;
   self->generation++;
-  if (removed > 0)
-    {
-      g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
-    }
+  sb_list_batcher_reset (&self->batcher);
 }

@@ -5,9 +5,9 @@
 #include "config.h"
 
 #include <string.h>
-#include <unistd.h>
-#include <sys/mman.h>
 
+#include "sb-chunk-store.h"
+#include "sb-list-batcher.h"
 #include "sb-transcript.h"
 
 /* Chunks start small, so that ten thousand idle connections cost little, and
@@ -15,45 +15,15 @@
  * slack is at most one partly filled chunk. */
 #define CHUNK_MIN  (2 * 1024)
 #define CHUNK_MAX  (4 * 1024 * 1024)
-/* items-changed is batched: at most once per frame-sized interval. */
-#define FLUSH_INTERVAL_MS 16
 /* Sends at least this long are kept by reference, not copied. */
 #define EXTERNAL_MIN (16 * 1024)
-/* Chunks this big are prefaulted when made (see chunk_prefault). */
-#define PREFAULT_MIN CHUNK_MAX
-
-typedef struct
-{
-  guint64       start;   /* offset of the first byte in the whole store */
-  gsize         size;
-  gsize         used;
-  GBytes       *ext;     /* an external slice (zero-copy sends), or NULL */
-  const guint8 *ext_data;
-  guint8        data[];
-} Chunk;
-
-static inline const guint8 *
-chunk_data (const Chunk *c)
-{
-  return c->ext != NULL ? c->ext_data : c->data;
-}
-
-static void
-chunk_free (Chunk *c)
-{
-  if (c->ext != NULL)
-    g_bytes_unref (c->ext);
-  g_free (c);
-}
 
 struct _SbTranscript
 {
   GObject       parent_instance;
 
   GArray       *entries;        /* SbTranscriptEntry */
-  GPtrArray    *chunks;         /* Chunk*, in offset order */
-  guint64       n_bytes;
-  gsize         next_chunk_size;
+  SbChunkStore *bytes;
 
   GPtrArray    *peers;          /* char*, [0] = NULL; made lazily */
   GHashTable   *peer_index;     /* char* → index */
@@ -64,11 +34,7 @@ struct _SbTranscript
   guint64       messages_in;
   guint64       messages_out;
 
-  guint         n_announced;
-  /* on the thread-default context of the append that scheduled it, like the
-   * socket sources; a GSource, since g_source_remove() only knows the
-   * global default context */
-  GSource      *flush_source;
+  SbListBatcher batcher;
 };
 
 struct _SbTranscriptEvent
@@ -217,7 +183,7 @@ sb_transcript_get_item_type (GListModel *model)
 static guint
 sb_transcript_get_n_items (GListModel *model)
 {
-  return SB_TRANSCRIPT (model)->n_announced;
+  return sb_list_batcher_get_n_announced (&SB_TRANSCRIPT (model)->batcher);
 }
 
 static gpointer
@@ -227,7 +193,7 @@ sb_transcript_get_item (GListModel *model,
   SbTranscript *self = SB_TRANSCRIPT (model);
   SbTranscriptEvent *event;
 
-  if (position >= self->n_announced)
+  if (position >= sb_list_batcher_get_n_announced (&self->batcher))
     return NULL;
 
   event = g_object_new (SB_TYPE_TRANSCRIPT_EVENT, NULL);
@@ -247,32 +213,12 @@ list_model_iface_init (GListModelInterface *iface)
 /* ---- SbTranscript ------------------------------------------------------ */
 
 static void
-free_chunks (SbTranscript *self)
-{
-  for (guint i = 0; i < self->chunks->len; i++)
-    chunk_free (g_ptr_array_index (self->chunks, i));
-  g_ptr_array_set_size (self->chunks, 0);
-  self->next_chunk_size = CHUNK_MIN;
-}
-
-static void
-cancel_flush (SbTranscript *self)
-{
-  if (self->flush_source != NULL)
-    {
-      g_source_destroy (self->flush_source);
-      g_clear_pointer (&self->flush_source, g_source_unref);
-    }
-}
-
-static void
 sb_transcript_finalize (GObject *object)
 {
   SbTranscript *self = SB_TRANSCRIPT (object);
 
-  cancel_flush (self);
-  free_chunks (self);
-  g_clear_pointer (&self->chunks, g_ptr_array_unref);
+  sb_list_batcher_cancel (&self->batcher);
+  g_clear_pointer (&self->bytes, sb_chunk_store_free);
   g_clear_pointer (&self->entries, g_array_unref);
   g_clear_pointer (&self->peers, g_ptr_array_unref);
   g_clear_pointer (&self->peer_index, g_hash_table_unref);
@@ -292,7 +238,7 @@ sb_transcript_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_N_ITEMS:
-      g_value_set_uint (value, self->n_announced);
+      g_value_set_uint (value, sb_list_batcher_get_n_announced (&self->batcher));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -318,12 +264,19 @@ sb_transcript_class_init (SbTranscriptClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
+static guint
+count_entries (GListModel *model)
+{
+  return SB_TRANSCRIPT (model)->entries->len;
+}
+
 static void
 sb_transcript_init (SbTranscript *self)
 {
   self->entries = g_array_new (FALSE, FALSE, sizeof (SbTranscriptEntry));
-  self->chunks = g_ptr_array_new ();
-  self->next_chunk_size = CHUNK_MIN;
+  self->bytes = sb_chunk_store_new (CHUNK_MIN, CHUNK_MAX, SB_CHUNK_STORE_SEAL_TAIL);
+  sb_list_batcher_init (&self->batcher, G_LIST_MODEL (self), properties[PROP_N_ITEMS],
+                        count_entries, "[sockbench] transcript flush");
 }
 
 SbTranscript *
@@ -335,39 +288,8 @@ sb_transcript_new (void)
 void
 sb_transcript_flush (SbTranscript *self)
 {
-  guint old, added;
-
   g_return_if_fail (SB_IS_TRANSCRIPT (self));
-
-  cancel_flush (self);
-  old = self->n_announced;
-  added = self->entries->len - old;
-  if (added == 0)
-    return;
-  self->n_announced = self->entries->len;
-  g_list_model_items_changed (G_LIST_MODEL (self), old, 0, added);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
-}
-
-static gboolean
-flush_cb (gpointer data)
-{
-  SbTranscript *self = data;
-
-  sb_transcript_flush (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-schedule_flush (SbTranscript *self)
-{
-  if (self->flush_source == NULL)
-    {
-      self->flush_source = g_timeout_source_new (FLUSH_INTERVAL_MS);
-      g_source_set_callback (self->flush_source, flush_cb, self, NULL);
-      g_source_set_name (self->flush_source, "[sockbench] transcript flush");
-      g_source_attach (self->flush_source, g_main_context_get_thread_default ());
-    }
+  sb_list_batcher_flush (&self->batcher);
 }
 
 static guint32
@@ -437,101 +359,8 @@ add_entry (SbTranscript *self,
     }
 
   g_array_append_val (self->entries, e);
-  schedule_flush (self);
+  sb_list_batcher_schedule (&self->batcher);
   return self->entries->len - 1;
-}
-
-/* Give back the unused end of the tail chunk before another one follows. */
-static void
-seal_tail (SbTranscript *self)
-{
-  Chunk *tail;
-
-  if (self->chunks->len == 0)
-    return;
-  tail = g_ptr_array_index (self->chunks, self->chunks->len - 1);
-  if (tail->ext != NULL || tail->used == tail->size)
-    return;
-  if (tail->used == 0)
-    {
-      g_ptr_array_remove_index (self->chunks, self->chunks->len - 1);
-      g_free (tail);
-      return;
-    }
-  tail = g_realloc (tail, sizeof (Chunk) + tail->used);
-  tail->size = tail->used;
-  self->chunks->pdata[self->chunks->len - 1] = tail;
-}
-
-/* A full-size chunk is only made once a transcript holds ~4 MiB, i.e. when a
- * flood is arriving that will likely fill it: fault its pages in with one
- * madvise() instead of one page fault per 4 KiB as recv() writes into it.
- * Receiving 1 GiB into a transcript got 10-50 % faster on loopback
- * (docs/benchmarks.md). The cost: a tail chunk the flood does not fill is
- * resident all the same (at most 4 MiB, on a transcript holding >= 4 MiB).
- * Smaller chunks (idle connections) stay lazy; kernels before 5.14 refuse
- * MADV_POPULATE_WRITE, which is harmless. */
-static void
-chunk_prefault (Chunk *chunk,
-                gsize  bytes)
-{
-#ifdef MADV_POPULATE_WRITE
-  static gsize page;
-  guintptr start, end;
-
-  if (page == 0)
-    page = sysconf (_SC_PAGESIZE);
-  start = ((guintptr) chunk + page - 1) & ~(guintptr) (page - 1);
-  end = ((guintptr) chunk + bytes) & ~(guintptr) (page - 1);
-  if (end > start)
-    madvise ((void *) start, end - start, MADV_POPULATE_WRITE);
-#endif
-}
-
-/* The tail chunk, if it has at least @min bytes free, else a new one. */
-static Chunk *
-tail_chunk_with_room (SbTranscript *self,
-                      gsize         min)
-{
-  Chunk *chunk = NULL;
-
-  if (self->chunks->len > 0)
-    chunk = g_ptr_array_index (self->chunks, self->chunks->len - 1);
-  if (chunk == NULL || chunk->ext != NULL || chunk->size - chunk->used < MAX (min, 1))
-    {
-      gsize size = MAX (self->next_chunk_size, min);
-
-      seal_tail (self);
-      chunk = g_malloc (sizeof (Chunk) + size);
-      if (size >= PREFAULT_MIN)
-        chunk_prefault (chunk, sizeof (Chunk) + size);
-      chunk->start = self->n_bytes;
-      chunk->size = size;
-      chunk->used = 0;
-      chunk->ext = NULL;
-      chunk->ext_data = NULL;
-      g_ptr_array_add (self->chunks, chunk);
-      self->next_chunk_size = MIN (self->next_chunk_size * 2, CHUNK_MAX);
-    }
-  return chunk;
-}
-
-static void
-store_bytes (SbTranscript *self,
-             const guint8 *data,
-             gsize         len)
-{
-  while (len > 0)
-    {
-      Chunk *chunk = tail_chunk_with_room (self, 1);
-      gsize n = MIN (len, chunk->size - chunk->used);
-
-      memcpy (chunk->data + chunk->used, data, n);
-      chunk->used += n;
-      self->n_bytes += n;
-      data += n;
-      len -= n;
-    }
 }
 
 guint
@@ -546,17 +375,17 @@ sb_transcript_append_data (SbTranscript *self,
   g_return_val_if_fail (SB_IS_TRANSCRIPT (self), 0);
   g_return_val_if_fail (data != NULL || len == 0, 0);
 
-  offset = self->n_bytes;
+  offset = sb_chunk_store_get_size (self->bytes);
   /* One event holds at most 4 GiB; longer sends are split into several. */
   while (len > G_MAXUINT32)
     {
-      store_bytes (self, data, G_MAXUINT32);
+      sb_chunk_store_append (self->bytes, data, G_MAXUINT32);
       add_entry (self, kind, peer, offset, G_MAXUINT32, NULL);
       data += G_MAXUINT32;
       len -= G_MAXUINT32;
       offset += G_MAXUINT32;
     }
-  store_bytes (self, data, len);
+  sb_chunk_store_append (self->bytes, data, len);
   return add_entry (self, kind, peer, offset, len, NULL);
 }
 
@@ -571,7 +400,6 @@ sb_transcript_append_bytes (SbTranscript *self,
   gsize size;
   const guint8 *data;
   guint64 start;
-  Chunk *tail = NULL;
 
   g_return_val_if_fail (SB_IS_TRANSCRIPT (self), 0);
   g_return_val_if_fail (bytes != NULL, 0);
@@ -582,30 +410,8 @@ sb_transcript_append_bytes (SbTranscript *self,
   if (len < EXTERNAL_MIN || len > G_MAXUINT32)
     return sb_transcript_append_data (self, kind, peer, data + offset, len);
 
-  start = self->n_bytes;
-  if (self->chunks->len > 0)
-    tail = g_ptr_array_index (self->chunks, self->chunks->len - 1);
-
-  if (tail != NULL && tail->ext == bytes && tail->ext_data + tail->used == data + offset)
-    {
-      /* the next slice of the same buffer: extend the chunk */
-      tail->used += len;
-      tail->size += len;
-    }
-  else
-    {
-      Chunk *chunk;
-
-      seal_tail (self);
-      chunk = g_malloc (sizeof (Chunk));
-      chunk->start = start;
-      chunk->size = len;
-      chunk->used = len;
-      chunk->ext = g_bytes_ref (bytes);
-      chunk->ext_data = data + offset;
-      g_ptr_array_add (self->chunks, chunk);
-    }
-  self->n_bytes += len;
+  start = sb_chunk_store_get_size (self->bytes);
+  sb_chunk_store_append_bytes (self->bytes, bytes, offset, len);
   return add_entry (self, kind, peer, start, len, NULL);
 }
 
@@ -616,7 +422,7 @@ sb_transcript_append_message (SbTranscript *self,
                               const char   *message)
 {
   g_return_val_if_fail (SB_IS_TRANSCRIPT (self), 0);
-  return add_entry (self, kind, peer, self->n_bytes, 0, message);
+  return add_entry (self, kind, peer, sb_chunk_store_get_size (self->bytes), 0, message);
 }
 
 guint8 *
@@ -625,15 +431,8 @@ sb_transcript_reserve (SbTranscript *self,
                        gsize         max,
                        gsize        *out_len)
 {
-  Chunk *chunk;
-
   g_return_val_if_fail (SB_IS_TRANSCRIPT (self), NULL);
-  g_return_val_if_fail (max > 0 && min <= max, NULL);
-  g_return_val_if_fail (out_len != NULL, NULL);
-
-  chunk = tail_chunk_with_room (self, min);
-  *out_len = MIN (max, chunk->size - chunk->used);
-  return chunk->data + chunk->used;
+  return sb_chunk_store_reserve (self->bytes, min, max, out_len);
 }
 
 guint
@@ -642,20 +441,13 @@ sb_transcript_commit (SbTranscript *self,
                       const char   *peer,
                       gsize         len)
 {
-  Chunk *chunk;
   guint64 offset;
 
   g_return_val_if_fail (SB_IS_TRANSCRIPT (self), 0);
-  g_return_val_if_fail (self->chunks->len > 0 || len == 0, 0);
 
-  offset = self->n_bytes;
-  if (len > 0)
-    {
-      chunk = g_ptr_array_index (self->chunks, self->chunks->len - 1);
-      g_return_val_if_fail (len <= chunk->size - chunk->used, 0);
-      chunk->used += len;
-      self->n_bytes += len;
-    }
+  offset = sb_chunk_store_get_size (self->bytes);
+  if (!sb_chunk_store_commit (self->bytes, len))
+    return 0;
   return add_entry (self, kind, peer, offset, len, NULL);
 }
 
@@ -704,27 +496,7 @@ guint64
 sb_transcript_get_n_bytes (SbTranscript *self)
 {
   g_return_val_if_fail (SB_IS_TRANSCRIPT (self), 0);
-  return self->n_bytes;
-}
-
-static guint
-find_chunk (SbTranscript *self,
-            guint64       offset)
-{
-  guint lo = 0, hi = self->chunks->len;
-
-  /* the last chunk whose start <= offset */
-  while (hi - lo > 1)
-    {
-      guint mid = lo + (hi - lo) / 2;
-      Chunk *c = g_ptr_array_index (self->chunks, mid);
-
-      if (c->start <= offset)
-        lo = mid;
-      else
-        hi = mid;
-    }
-  return lo;
+  return sb_chunk_store_get_size (self->bytes);
 }
 
 gsize
@@ -733,25 +505,8 @@ sb_transcript_read (SbTranscript *self,
                     guint8       *buf,
                     gsize         len)
 {
-  gsize copied = 0;
-
   g_return_val_if_fail (SB_IS_TRANSCRIPT (self), 0);
-  g_return_val_if_fail (buf != NULL || len == 0, 0);
-
-  if (offset >= self->n_bytes || len == 0)
-    return 0;
-  len = MIN (len, self->n_bytes - offset);
-
-  for (guint i = find_chunk (self, offset); i < self->chunks->len && copied < len; i++)
-    {
-      Chunk *c = g_ptr_array_index (self->chunks, i);
-      gsize at = offset + copied - c->start;
-      gsize n = MIN (len - copied, c->used - at);
-
-      memcpy (buf + copied, chunk_data (c) + at, n);
-      copied += n;
-    }
-  return copied;
+  return sb_chunk_store_read (self->bytes, offset, buf, len);
 }
 
 GBytes *
@@ -759,14 +514,16 @@ sb_transcript_get_bytes (SbTranscript *self,
                          guint64       offset,
                          gsize         len)
 {
+  guint64 n_bytes;
   guint8 *buf;
   gsize n;
 
   g_return_val_if_fail (SB_IS_TRANSCRIPT (self), NULL);
 
-  if (offset >= self->n_bytes)
+  n_bytes = sb_chunk_store_get_size (self->bytes);
+  if (offset >= n_bytes)
     return g_bytes_new (NULL, 0);
-  len = MIN (len, self->n_bytes - offset);
+  len = MIN (len, n_bytes - offset);
   buf = g_malloc (len);
   n = sb_transcript_read (self, offset, buf, len);
   return g_bytes_new_take (buf, n);
@@ -780,7 +537,7 @@ sb_transcript_find_event_at (SbTranscript *self,
 
   g_return_val_if_fail (SB_IS_TRANSCRIPT (self), G_MAXUINT);
 
-  if (offset >= self->n_bytes)
+  if (offset >= sb_chunk_store_get_size (self->bytes))
     return G_MAXUINT;
 
   /* Entries are in offset order; find the last one starting at or before
@@ -815,10 +572,8 @@ sb_transcript_get_memory_size (SbTranscript *self)
   g_return_val_if_fail (SB_IS_TRANSCRIPT (self), 0);
 
   total = sizeof *self;
-  for (guint i = 0; i < self->chunks->len; i++)
-    total += sizeof (Chunk) + ((Chunk *) g_ptr_array_index (self->chunks, i))->size;
+  total += sb_chunk_store_get_memory_size (self->bytes);
   total += g_array_get_element_size (self->entries) * self->entries->len;
-  total += self->chunks->len * sizeof (gpointer);
   return total;
 }
 
@@ -853,24 +608,15 @@ sb_transcript_get_messages_out (SbTranscript *self)
 void
 sb_transcript_clear (SbTranscript *self)
 {
-  guint removed;
-
   g_return_if_fail (SB_IS_TRANSCRIPT (self));
 
-  cancel_flush (self);
-  removed = self->n_announced;
-  free_chunks (self);
+  sb_list_batcher_cancel (&self->batcher);
+  sb_chunk_store_clear (self->bytes);
   g_array_set_size (self->entries, 0);
   g_clear_pointer (&self->peers, g_ptr_array_unref);
   g_clear_pointer (&self->peer_index, g_hash_table_unref);
   g_clear_pointer (&self->messages, g_ptr_array_unref);
-  self->n_bytes = 0;
   self->bytes_in = self->bytes_out = 0;
   self->messages_in = self->messages_out = 0;
-  self->n_announced = 0;
-  if (removed > 0)
-    {
-      g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
-    }
+  sb_list_batcher_reset (&self->batcher);
 }
