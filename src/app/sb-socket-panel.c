@@ -13,6 +13,7 @@
 #include "sb-hex-view.h"
 #include "sb-rate-graph.h"
 #include "sb-socket-panel.h"
+#include "sb-decode.h"
 #include "sb-steps-view.h"
 
 struct _SbSocketPanel
@@ -912,6 +913,13 @@ sb_socket_panel_new (SbSocket *socket)
   self->socket = g_object_ref (socket);
 
   sb_transcript_view_set_transcript (self->transcript_view, sb_socket_get_transcript (socket));
+  /* a packet socket's frames go through the capture pane's decoders:
+   * SOCK_RAW ones start with the Ethernet header, SOCK_DGRAM (cooked)
+   * ones with the network header */
+  if (sb_socket_get_family (socket) == SB_FAMILY_PACKET)
+    sb_transcript_view_set_decode (self->transcript_view,
+                                   sb_socket_get_socket_type (socket) == SB_SOCKET_RAW
+                                   ? SB_LINKTYPE_ETHERNET : SB_LINKTYPE_RAW);
   sb_hex_view_set_transcript (self->hex_view, sb_socket_get_transcript (socket));
   sb_hex_view_set_mode (self->hex_view, SB_HEX_VIEW_TEXT);
   sb_rate_graph_set_transcript (self->rate_graph, sb_socket_get_transcript (socket));

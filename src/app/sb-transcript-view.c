@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "sb-decode.h"
 #include "sb-transcript-export.h"
 #include "sb-transcript-view.h"
 
@@ -42,16 +43,46 @@ struct _SbTranscriptView
   GtkCustomFilter   *filter;
   GtkSingleSelection *selection;
   gboolean           hex;
+  int                decode_linktype;  /* -1: show bytes, else decode frames as this DLT_ */
   SbDirectionFilter  direction;
   char              *text;
 };
 
 G_DEFINE_FINAL_TYPE (SbTranscriptView, sb_transcript_view, GTK_TYPE_WIDGET)
 
+/* A packet socket's frame as the capture pane's decoders sum it up. */
+static char *
+dup_decoded (SbTranscriptView  *self,
+             SbTranscriptEvent *event)
+{
+  SbTranscript *transcript = sb_transcript_event_get_transcript (event);
+  gsize length = sb_transcript_event_get_length (event);
+  gsize n = MIN (length, 65536);
+  g_autofree guint8 *buf = g_malloc (MAX (n, 1));
+  SbSummary summary = { 0 };
+  char *text;
+
+  n = sb_transcript_read (transcript, sb_transcript_event_get_offset (event), buf, n);
+  sb_decode (self->decode_linktype, buf, n, length, &summary, NULL);
+  text = g_strdup_printf ("%s  %s → %s  %s", summary.protocol ? summary.protocol : "?",
+                          summary.source ? summary.source : "?",
+                          summary.destination ? summary.destination : "?",
+                          summary.info ? summary.info : "");
+  sb_summary_clear (&summary);
+  return text;
+}
+
 char *
 sb_transcript_view_dup_preview (SbTranscriptView  *self,
                                 SbTranscriptEvent *event)
 {
+  if (self->decode_linktype >= 0)
+    {
+      SbEventKind kind = sb_transcript_event_get_kind (event);
+
+      if (kind == SB_EVENT_SENT || kind == SB_EVENT_RECEIVED)
+        return dup_decoded (self, event);
+    }
   return sb_transcript_dup_preview (sb_transcript_event_get_transcript (event),
                                     sb_transcript_event_get_index (event), self->hex,
                                     PREVIEW_BYTES);
@@ -427,6 +458,7 @@ static void
 sb_transcript_view_init (SbTranscriptView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->decode_linktype = -1;
 
   add_column (self, _("Time"), COL_TIME, FALSE, 110);
   add_column (self, "", COL_DIRECTION, FALSE, 32);
@@ -481,6 +513,28 @@ sb_transcript_view_set_hex (SbTranscriptView *self,
   gtk_column_view_set_model (self->column_view, NULL);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   refilter (self);
+}
+
+void
+sb_transcript_view_set_decode (SbTranscriptView *self,
+                               int               linktype)
+{
+  g_return_if_fail (SB_IS_TRANSCRIPT_VIEW (self));
+
+  linktype = linktype >= 0 && sb_linktype_is_supported (linktype) ? linktype : -1;
+  if (self->decode_linktype == linktype)
+    return;
+  self->decode_linktype = linktype;
+  gtk_column_view_set_model (self->column_view, NULL);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  refilter (self);
+}
+
+int
+sb_transcript_view_get_decode (SbTranscriptView *self)
+{
+  g_return_val_if_fail (SB_IS_TRANSCRIPT_VIEW (self), -1);
+  return self->decode_linktype;
 }
 
 gboolean

@@ -10,6 +10,7 @@
 #include "sb-window.h"
 #include "sb-new-socket-dialog.h"
 #include "sb-socket-panel.h"
+#include "sb-capture-pane.h"
 #include "sb-session.h"
 #include "sb-python-export.h"
 
@@ -26,6 +27,7 @@ struct _SbWindow
   AdwToastOverlay *toasts;
   AdwViewStack    *view_stack;
   AdwViewSwitcherTitle *switcher_title;
+  SbCapturePane   *capture_pane;
 
   GListStore      *sockets;
   GtkTreeListModel *tree;
@@ -1167,6 +1169,33 @@ sb_window_finalize (GObject *object)
   G_OBJECT_CLASS (sb_window_parent_class)->finalize (object);
 }
 
+/* Capture the selected socket's packets: its endpoints become the filter. */
+static void
+follow_socket_action (GtkWidget  *widget,
+                      const char *name,
+                      GVariant   *param)
+{
+  SbWindow *self = SB_WINDOW (widget);
+  SbSocket *socket = sb_window_get_selected_socket (self);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "capture");
+  if (socket == NULL || !sb_capture_pane_follow_socket (self->capture_pane, socket))
+    {
+      AdwToast *toast = adw_toast_new (socket == NULL
+                                       ? _("Select a socket to follow first")
+                                       : _("The socket has no address to follow yet — bind or connect it first"));
+
+      adw_toast_overlay_add_toast (self->toasts, toast);
+    }
+}
+
+SbCapturePane *
+sb_window_get_capture_pane (SbWindow *self)
+{
+  g_return_val_if_fail (SB_IS_WINDOW (self), NULL);
+  return self->capture_pane;
+}
+
 static void
 sb_window_class_init (SbWindowClass *klass)
 {
@@ -1189,6 +1218,7 @@ sb_window_class_init (SbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbWindow, toasts);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, capture_pane);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
 
   gtk_widget_class_install_action (widget_class, "win.new-socket", NULL, new_socket_action);
@@ -1200,6 +1230,7 @@ sb_window_class_init (SbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
   gtk_widget_class_install_action (widget_class, "win.export-python", NULL, export_python_action);
+  gtk_widget_class_install_action (widget_class, "win.follow-socket", NULL, follow_socket_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
@@ -1207,6 +1238,7 @@ sb_window_class_init (SbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbWindow, recent_menu);
 
   g_type_ensure (SB_TYPE_SOCKET_PANEL);
+  g_type_ensure (SB_TYPE_CAPTURE_PANE);
 }
 
 static void

@@ -9,6 +9,7 @@
 #include "sb-application.h"
 #include "sb-socket.h"
 #include "sb-session.h"
+#include "sb-capture-pane.h"
 
 G_BEGIN_DECLS
 
@@ -38,6 +39,8 @@ void        sb_window_save_to            (SbWindow      *self,
 gboolean    sb_window_export_python      (SbWindow      *self,
                                           GFile         *file,
                                           GError       **error);
+/* The Capture page. */
+SbCapturePane *sb_window_get_capture_pane (SbWindow     *self);
 /* The text of the last error shown as a toast, for tests. */
 const char *sb_window_get_last_error     (SbWindow      *self);
 
