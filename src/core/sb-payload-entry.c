@@ -51,35 +51,6 @@ sb_payload_entry_finalize (GObject *object)
 }
 
 static void
-sb_payload_entry_get_property (GObject    *object,
-                               guint       prop_id,
-                               GValue     *value,
-                               GParamSpec *pspec)
-{
-  if (prop_id == 0 || prop_id >= N_PROPS)
-    {
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      return;
-    }
-  sb_props_get (object, &prop_table[prop_id - 1], value);
-}
-
-static void
-sb_payload_entry_set_property (GObject      *object,
-                               guint         prop_id,
-                               const GValue *value,
-                               GParamSpec   *pspec)
-{
-  if (prop_id == 0 || prop_id >= N_PROPS)
-    {
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      return;
-    }
-  if (sb_props_set (object, &prop_table[prop_id - 1], value))
-    g_object_notify_by_pspec (object, properties[prop_id]);
-}
-
-static void
 sb_payload_entry_notify (GObject    *object,
                          GParamSpec *pspec)
 {
@@ -92,8 +63,8 @@ sb_payload_entry_class_init (SbPayloadEntryClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = sb_payload_entry_finalize;
-  object_class->get_property = sb_payload_entry_get_property;
-  object_class->set_property = sb_payload_entry_set_property;
+  object_class->get_property = sb_props_get_property;
+  object_class->set_property = sb_props_set_property;
   object_class->notify = sb_payload_entry_notify;
   sb_props_install (object_class, prop_table, N_PROPS - 1, properties);
 

@@ -6,6 +6,17 @@
 
 #include "sb-props.h"
 
+/* Each installed pspec points back at its table entry. */
+static GQuark
+info_quark (void)
+{
+  static GQuark quark;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("sb-props-info");
+  return quark;
+}
+
 void
 sb_props_install (GObjectClass     *klass,
                   const SbPropInfo *table,
@@ -34,6 +45,7 @@ sb_props_install (GObjectClass     *klass,
         default:
           g_assert_not_reached ();
         }
+      g_param_spec_set_qdata (pspecs[i + 1], info_quark (), (gpointer) info);
     }
   g_object_class_install_properties (klass, n + 1, pspecs);
 }
@@ -139,6 +151,67 @@ sb_props_set (gpointer          instance,
 }
 
 void
+sb_props_copy (gpointer          dest,
+               gconstpointer     src,
+               const SbPropInfo *table,
+               guint             n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      const SbPropInfo *info = &table[i];
+
+      switch (info->type)
+        {
+        case SB_PROP_BOOL:
+          SB_PROP_FIELD (dest, info, gboolean) = SB_PROP_FIELD (src, info, gboolean);
+          break;
+        case SB_PROP_INT:
+          SB_PROP_FIELD (dest, info, int) = SB_PROP_FIELD (src, info, int);
+          break;
+        case SB_PROP_STRING:
+          g_free (SB_PROP_FIELD (dest, info, char *));
+          SB_PROP_FIELD (dest, info, char *) = g_strdup (SB_PROP_FIELD (src, info, char *));
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+}
+
+void
+sb_props_get_property (GObject    *object,
+                       guint       prop_id,
+                       GValue     *value,
+                       GParamSpec *pspec)
+{
+  const SbPropInfo *info = g_param_spec_get_qdata (pspec, info_quark ());
+
+  if (info == NULL)
+    {
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      return;
+    }
+  sb_props_get (object, info, value);
+}
+
+void
+sb_props_set_property (GObject      *object,
+                       guint         prop_id,
+                       const GValue *value,
+                       GParamSpec   *pspec)
+{
+  const SbPropInfo *info = g_param_spec_get_qdata (pspec, info_quark ());
+
+  if (info == NULL)
+    {
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      return;
+    }
+  if (sb_props_set (object, info, value))
+    g_object_notify_by_pspec (object, pspec);
+}
+
+void
 sb_list_insert_observed (GListStore *store,
                          guint       position,
                          gpointer    item,
@@ -180,16 +253,33 @@ sb_list_move_observed (GListStore *store,
   g_list_store_insert (store, to, item);
 }
 
-void
-sb_list_unobserve_all (GListStore *store,
-                       gpointer    owner)
+gpointer
+sb_list_peek (GListStore *store,
+              guint       position)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (store));
+  gpointer item = g_list_model_get_item (G_LIST_MODEL (store), position);
 
+  /* the store keeps a reference: hand out a borrowed pointer */
+  if (item != NULL)
+    g_object_unref (item);
+  return item;
+}
+
+void
+sb_list_clear_observed (GListStore **store,
+                        gpointer     owner)
+{
+  guint n;
+
+  if (*store == NULL)
+    return;
+  n = g_list_model_get_n_items (G_LIST_MODEL (*store));
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (store), i);
+      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (*store), i);
 
       g_signal_handlers_disconnect_by_data (item, owner);
     }
+  g_signal_handlers_disconnect_by_data (*store, owner);
+  g_clear_object (store);
 }

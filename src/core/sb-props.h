@@ -51,6 +51,23 @@ void     sb_props_get      (gpointer          instance,
 gboolean sb_props_set      (gpointer          instance,
                             const SbPropInfo *info,
                             const GValue     *value);
+/* Copies every field of @table from @src to @dest (same class), without
+ * notifying. */
+void     sb_props_copy     (gpointer          dest,
+                            gconstpointer     src,
+                            const SbPropInfo *table,
+                            guint             n);
+
+/* GObjectClass.get_property and .set_property for a class whose properties
+ * all come from sb_props_install(); setting notifies when the value changed. */
+void     sb_props_get_property (GObject      *object,
+                                guint         prop_id,
+                                GValue       *value,
+                                GParamSpec   *pspec);
+void     sb_props_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec);
 
 #define SB_PROP_FIELD(instance, info, ctype) \
   (*(ctype *) G_STRUCT_MEMBER_P ((instance), (info)->offset))
@@ -72,7 +89,12 @@ void     sb_list_remove_observed (GListStore *store,
 void     sb_list_move_observed   (GListStore *store,
                                   guint       from,
                                   guint       to);
-void     sb_list_unobserve_all   (GListStore *store,
-                                  gpointer    owner);
+/* The item at @position, borrowed from the store (NULL when out of range). */
+gpointer sb_list_peek            (GListStore *store,
+                                  guint       position);
+/* For dispose: disconnects @owner from the store and its items, then drops
+ * the store. */
+void     sb_list_clear_observed  (GListStore **store,
+                                  gpointer     owner);
 
 G_END_DECLS

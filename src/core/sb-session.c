@@ -110,18 +110,8 @@ sb_session_dispose (GObject *object)
 {
   SbSession *self = SB_SESSION (object);
 
-  if (self->sockets != NULL)
-    {
-      sb_list_unobserve_all (self->sockets, self);
-      g_signal_handlers_disconnect_by_data (self->sockets, self);
-      g_clear_object (&self->sockets);
-    }
-  if (self->payloads != NULL)
-    {
-      sb_list_unobserve_all (self->payloads, self);
-      g_signal_handlers_disconnect_by_data (self->payloads, self);
-      g_clear_object (&self->payloads);
-    }
+  sb_list_clear_observed (&self->sockets, self);
+  sb_list_clear_observed (&self->payloads, self);
   g_clear_object (&self->file);
   G_OBJECT_CLASS (sb_session_parent_class)->dispose (object);
 }
@@ -142,7 +132,7 @@ sb_session_get_property (GObject    *object,
   SbSession *self = SB_SESSION (object);
 
   if (prop_id > 0 && prop_id < N_TABLE_PROPS)
-    sb_props_get (object, &prop_table[prop_id - 1], value);
+    sb_props_get_property (object, prop_id, value, pspec);
   else if (prop_id == PROP_DIRTY)
     g_value_set_boolean (value, self->dirty);
   else if (prop_id == PROP_FILE)
@@ -158,10 +148,7 @@ sb_session_set_property (GObject      *object,
                          GParamSpec   *pspec)
 {
   if (prop_id > 0 && prop_id < N_TABLE_PROPS)
-    {
-      if (sb_props_set (object, &prop_table[prop_id - 1], value))
-        g_object_notify_by_pspec (object, properties[prop_id]);
-    }
+    sb_props_set_property (object, prop_id, value, pspec);
   else if (prop_id == PROP_FILE)
     sb_session_set_file (SB_SESSION (object), g_value_get_object (value));
   else
@@ -334,15 +321,8 @@ SbSocketSpec *
 sb_session_get_socket (SbSession *self,
                        guint      index)
 {
-  SbSocketSpec *spec;
-
   g_return_val_if_fail (SB_IS_SESSION (self), NULL);
-
-  spec = g_list_model_get_item (G_LIST_MODEL (self->sockets), index);
-  /* the store keeps a reference: hand out a borrowed pointer */
-  if (spec != NULL)
-    g_object_unref (spec);
-  return spec;
+  return sb_list_peek (self->sockets, index);
 }
 
 SbSocketSpec *

@@ -136,18 +136,8 @@ sb_socket_spec_dispose (GObject *object)
 {
   SbSocketSpec *self = SB_SOCKET_SPEC (object);
 
-  if (self->steps != NULL)
-    {
-      sb_list_unobserve_all (self->steps, self);
-      g_signal_handlers_disconnect_by_data (self->steps, self);
-      g_clear_object (&self->steps);
-    }
-  if (self->rules != NULL)
-    {
-      sb_list_unobserve_all (self->rules, self);
-      g_signal_handlers_disconnect_by_data (self->rules, self);
-      g_clear_object (&self->rules);
-    }
+  sb_list_clear_observed (&self->steps, self);
+  sb_list_clear_observed (&self->rules, self);
   G_OBJECT_CLASS (sb_socket_spec_parent_class)->dispose (object);
 }
 
@@ -159,35 +149,6 @@ sb_socket_spec_finalize (GObject *object)
   g_clear_pointer (&self->groups, g_array_unref);
   sb_props_finalize (object, prop_table, N_PROPS - 1);
   G_OBJECT_CLASS (sb_socket_spec_parent_class)->finalize (object);
-}
-
-static void
-sb_socket_spec_get_property (GObject    *object,
-                             guint       prop_id,
-                             GValue     *value,
-                             GParamSpec *pspec)
-{
-  if (prop_id == 0 || prop_id >= N_PROPS)
-    {
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      return;
-    }
-  sb_props_get (object, &prop_table[prop_id - 1], value);
-}
-
-static void
-sb_socket_spec_set_property (GObject      *object,
-                             guint         prop_id,
-                             const GValue *value,
-                             GParamSpec   *pspec)
-{
-  if (prop_id == 0 || prop_id >= N_PROPS)
-    {
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      return;
-    }
-  if (sb_props_set (object, &prop_table[prop_id - 1], value))
-    g_object_notify_by_pspec (object, properties[prop_id]);
 }
 
 static void
@@ -204,8 +165,8 @@ sb_socket_spec_class_init (SbSocketSpecClass *klass)
 
   object_class->dispose = sb_socket_spec_dispose;
   object_class->finalize = sb_socket_spec_finalize;
-  object_class->get_property = sb_socket_spec_get_property;
-  object_class->set_property = sb_socket_spec_set_property;
+  object_class->get_property = sb_props_get_property;
+  object_class->set_property = sb_props_set_property;
   object_class->notify = sb_socket_spec_notify;
   sb_props_install (object_class, prop_table, N_PROPS - 1, properties);
 
@@ -253,14 +214,7 @@ sb_socket_spec_copy (SbSocketSpec *self)
   g_return_val_if_fail (SB_IS_SOCKET_SPEC (self), NULL);
 
   copy = g_object_new (SB_TYPE_SOCKET_SPEC, NULL);
-  for (guint i = 1; i < N_PROPS; i++)
-    {
-      g_auto(GValue) value = G_VALUE_INIT;
-
-      g_value_init (&value, properties[i]->value_type);
-      g_object_get_property (G_OBJECT (self), properties[i]->name, &value);
-      g_object_set_property (G_OBJECT (copy), properties[i]->name, &value);
-    }
+  sb_props_copy (copy, self, prop_table, N_PROPS - 1);
   for (guint i = 0; i < self->groups->len; i++)
     {
       MulticastGroup *g = &g_array_index (self->groups, MulticastGroup, i);
@@ -427,15 +381,8 @@ SbStep *
 sb_socket_spec_get_step (SbSocketSpec *self,
                          guint         index)
 {
-  SbStep *step;
-
   g_return_val_if_fail (SB_IS_SOCKET_SPEC (self), NULL);
-
-  step = g_list_model_get_item (G_LIST_MODEL (self->steps), index);
-  /* the store keeps a reference: hand out a borrowed pointer */
-  if (step != NULL)
-    g_object_unref (step);
-  return step;
+  return sb_list_peek (self->steps, index);
 }
 
 void

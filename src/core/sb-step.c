@@ -86,35 +86,6 @@ sb_step_finalize (GObject *object)
   G_OBJECT_CLASS (sb_step_parent_class)->finalize (object);
 }
 
-static void
-sb_step_get_property (GObject    *object,
-                      guint       prop_id,
-                      GValue     *value,
-                      GParamSpec *pspec)
-{
-  if (prop_id == 0 || prop_id >= N_PROPS)
-    {
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      return;
-    }
-  sb_props_get (object, &prop_table[prop_id - 1], value);
-}
-
-static void
-sb_step_set_property (GObject      *object,
-                      guint         prop_id,
-                      const GValue *value,
-                      GParamSpec   *pspec)
-{
-  if (prop_id == 0 || prop_id >= N_PROPS)
-    {
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      return;
-    }
-  if (sb_props_set (object, &prop_table[prop_id - 1], value))
-    g_object_notify_by_pspec (object, properties[prop_id]);
-}
-
 /* Every property change makes the step (and so its session) changed. */
 static void
 sb_step_notify (GObject    *object,
@@ -129,8 +100,8 @@ sb_step_class_init (SbStepClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = sb_step_finalize;
-  object_class->get_property = sb_step_get_property;
-  object_class->set_property = sb_step_set_property;
+  object_class->get_property = sb_props_get_property;
+  object_class->set_property = sb_props_set_property;
   object_class->notify = sb_step_notify;
 
   sb_props_install (object_class, prop_table, N_PROPS - 1, properties);
@@ -165,14 +136,7 @@ sb_step_copy (SbStep *self)
   g_return_val_if_fail (SB_IS_STEP (self), NULL);
 
   copy = g_object_new (SB_TYPE_STEP, NULL);
-  for (guint i = 1; i < N_PROPS; i++)
-    {
-      g_auto(GValue) value = G_VALUE_INIT;
-
-      g_value_init (&value, properties[i]->value_type);
-      g_object_get_property (G_OBJECT (self), properties[i]->name, &value);
-      g_object_set_property (G_OBJECT (copy), properties[i]->name, &value);
-    }
+  sb_props_copy (copy, self, prop_table, N_PROPS - 1);
   return copy;
 }
 
