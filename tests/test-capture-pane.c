@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 
 #include "sb-application.h"
+#include "ui-test-util.h"
 #include "sb-window.h"
 #include "sb-capture-pane.h"
 #include "sb-field-item.h"
@@ -26,57 +27,6 @@
 #define N_DATAGRAMS 50
 
 static SbApplication *app;
-
-/* Run the main loop until @cond holds; fail after 10 s. */
-#define WAIT_FOR(cond)                                                        \
-  G_STMT_START {                                                               \
-    gint64 _deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;          \
-    while (!(cond))                                                            \
-      {                                                                        \
-        if (g_get_monotonic_time () > _deadline)                               \
-          g_error ("timed out waiting for %s", #cond);                         \
-        g_main_context_iteration (NULL, TRUE);                                 \
-      }                                                                        \
-  } G_STMT_END
-
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  GtkWidget *content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (widget));
-  GdkPaintable *paintable;
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = g_strdup_printf ("screenshot-%s.png", name);
-  int w, h;
-  gint64 until = g_get_monotonic_time () + 300 * 1000;
-
-  /* let a few frames pass so that everything is laid out and drawn */
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, TRUE);
-  paintable = gtk_widget_paintable_new (content);
-  w = gtk_widget_get_width (content);
-  h = gtk_widget_get_height (content);
-  gtk_snapshot_append_color (snapshot,
-                             adw_style_manager_get_dark (adw_style_manager_get_default ())
-                             ? &(GdkRGBA) { 0.14, 0.14, 0.14, 1 } : &(GdkRGBA) { 0.98, 0.98, 0.98, 1 },
-                             &GRAPHENE_RECT_INIT (0, 0, w, h));
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, w, h));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("saved %s (%dx%d)", path, w, h);
-  g_object_unref (paintable);
-}
 
 static SbWindow *
 new_window (int width,
@@ -507,7 +457,7 @@ main (int   argc,
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
-  g_timeout_add (50, wake_cb, NULL);
+  g_timeout_add (50, ui_test_wake_cb, NULL);
 
   app = sb_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
