@@ -342,8 +342,8 @@ update_counters (SbCapturePane *self)
   g_autoptr(GString) text = g_string_new (NULL);
 
   /* TRANSLATORS: packet counters in the capture pane's status line */
-  g_string_append_printf (text, _("Captured %" G_GUINT64_FORMAT " · Listed %u · Dropped %" G_GUINT64_FORMAT),
-                          captured, listed, dropped);
+  g_string_append_printf (text, _("Captured %llu · Listed %u · Dropped %llu"),
+                          (unsigned long long) captured, listed, (unsigned long long) dropped);
   if (state == SB_CAPTURE_LIVE)
     g_string_append_printf (text, _(" · %.0f packets/s"), sb_capture_get_rate (self->capture));
   if (g_strcmp0 (gtk_label_get_label (self->counters_label), text->str) != 0)

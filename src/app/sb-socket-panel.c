@@ -310,9 +310,9 @@ format_counter (guint64 bytes,
   g_autofree char *size = g_format_size (bytes);
   g_autofree char *speed = g_format_size ((guint64) rate);
 
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s in %" G_GUINT64_FORMAT " message · %s/s",
-                                       "%s in %" G_GUINT64_FORMAT " messages · %s/s", messages),
-                          size, messages, speed);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s in %llu message · %s/s",
+                                       "%s in %llu messages · %s/s", messages),
+                          size, (unsigned long long) messages, speed);
 }
 
 static gboolean
@@ -331,8 +331,8 @@ update_counters_cb (gpointer data)
   gtk_label_set_label (self->out_label, out);
   if (sb_socket_get_kernel_drops (self->socket) > 0)
     {
-      g_autofree char *drops = g_strdup_printf (_("%s · %" G_GUINT64_FORMAT " dropped by the kernel"),
-                                                in, sb_socket_get_kernel_drops (self->socket));
+      g_autofree char *drops = g_strdup_printf (_("%s · %llu dropped by the kernel"),
+                                                in, (unsigned long long) sb_socket_get_kernel_drops (self->socket));
       gtk_label_set_label (self->in_label, drops);
     }
   return G_SOURCE_CONTINUE;
@@ -660,9 +660,9 @@ send_all_done_cb (GObject      *object,
   guint64 sent = 0;
 
   if (sb_socket_send_all_finish (SB_SOCKET (object), result, &sent, NULL))
-    set_status (self, _("sendall(): all %" G_GUINT64_FORMAT " bytes sent"), sent);
+    set_status (self, _("sendall(): all %llu bytes sent"), (unsigned long long) sent);
   else
-    set_status (self, _("sendall() stopped after %" G_GUINT64_FORMAT " bytes (see the transcript)"), sent);
+    set_status (self, _("sendall() stopped after %llu bytes (see the transcript)"), (unsigned long long) sent);
 }
 
 static void

@@ -162,7 +162,7 @@ set_escape_error (GError      **error,
   if (offset + 1 == len)
     {
       set_error (error, error_pos, offset, SB_PAYLOAD_ERROR_BAD_ESCAPE,
-                 _("Lone backslash at position %" G_GSIZE_FORMAT " at the end of the text: "
+                 _("Lone backslash at position %zu at the end of the text: "
                    "write \\\\ for a backslash"),
                  position);
     }
@@ -176,7 +176,7 @@ set_escape_error (GError      **error,
         end++;
 
       set_error (error, error_pos, offset, SB_PAYLOAD_ERROR_BAD_ESCAPE,
-                 _("Bad escape \"%.*s\" at position %" G_GSIZE_FORMAT ": "
+                 _("Bad escape \"%.*s\" at position %zu: "
                    "\\xHH needs exactly two hex digits"),
                  (int) (end - offset), (const char *) text + offset, position);
     }
@@ -187,7 +187,7 @@ set_escape_error (GError      **error,
       if (l > 0 && g_unichar_isprint (g_utf8_get_char ((const char *) text + offset + 1)))
         {
           set_error (error, error_pos, offset, SB_PAYLOAD_ERROR_BAD_ESCAPE,
-                     _("Bad escape \"\\%.*s\" at position %" G_GSIZE_FORMAT ": "
+                     _("Bad escape \"\\%.*s\" at position %zu: "
                        "use \\n \\r \\t \\0 \\xHH or \\\\"),
                      (int) l, (const char *) text + offset + 1, position);
         }
@@ -196,7 +196,7 @@ set_escape_error (GError      **error,
           g_autofree char *what = describe_char (text, len, offset + 1);
 
           set_error (error, error_pos, offset, SB_PAYLOAD_ERROR_BAD_ESCAPE,
-                     _("Bad escape: backslash followed by %s at position %" G_GSIZE_FORMAT ": "
+                     _("Bad escape: backslash followed by %s at position %zu: "
                        "use \\n \\r \\t \\0 \\xHH or \\\\"),
                      what, position);
         }
@@ -329,7 +329,7 @@ sb_payload_parse_hex (const char *text,
           if (i == n || is_hex_separator (s[i]))
             {
               set_error (error, error_pos, group_start, SB_PAYLOAD_ERROR_BAD_HEX,
-                         _("\"%c%c\" at position %" G_GSIZE_FORMAT " is not followed by hex digits"),
+                         _("\"%c%c\" at position %zu is not followed by hex digits"),
                          s[group_start], s[group_start + 1], char_position (s, group_start));
               return NULL;
             }
@@ -351,8 +351,7 @@ sb_payload_parse_hex (const char *text,
       if (hex_value (s[i]) >= 0 && (i + 1 == n || is_hex_separator (s[i + 1])))
         {
           set_error (error, error_pos, group_start, SB_PAYLOAD_ERROR_ODD_DIGITS,
-                     _("Odd number of hex digits (%" G_GSIZE_FORMAT ") in the group at position %"
-                       G_GSIZE_FORMAT ": every byte needs two digits (write 0a, not a)"),
+                     _("Odd number of hex digits (%zu) in the group at position %zu: every byte needs two digits (write 0a, not a)"),
                      i + 1 - digits_start, char_position (s, group_start));
           return NULL;
         }
@@ -364,7 +363,7 @@ sb_payload_parse_hex (const char *text,
         g_autofree char *what = describe_char (s, n, i);
 
         set_error (error, error_pos, i, SB_PAYLOAD_ERROR_BAD_HEX,
-                   _("Not a hex digit %s at position %" G_GSIZE_FORMAT ": "
+                   _("Not a hex digit %s at position %zu: "
                      "use 0–9 and a–f, optionally separated by spaces, ':', '-' or ','"),
                    what, char_position (s, i));
         return NULL;
