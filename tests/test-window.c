@@ -21,6 +21,7 @@
 #include "sb-transcript-export.h"
 #include "sb-steps-view.h"
 #include "sb-step-editor.h"
+#include "sb-rule-editor.h"
 
 static SbApplication *app;
 
@@ -730,6 +731,143 @@ test_steps (void)
   destroy_and_check (window, all);
 }
 
+static SbRuleEditor *
+find_rule_editor (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+      if (SB_IS_RULE_EDITOR (w))
+        return SB_RULE_EDITOR (w);
+    }
+  return NULL;
+}
+
+static void
+connected_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GSocketConnection **connection = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *connection = g_socket_client_connect_finish (G_SOCKET_CLIENT (object), result, &error);
+  g_assert_no_error (error);
+}
+
+/* Read what has arrived on the non-blocking @socket into @into; TRUE once it holds a line. */
+static gboolean
+read_line (GSocket *socket,
+           GString *into)
+{
+  char buf[256];
+  gssize n;
+
+  while ((n = g_socket_receive (socket, buf, sizeof buf, NULL, NULL)) > 0)
+    g_string_append_len (into, buf, n);
+  return strchr (into->str, '\n') != NULL;
+}
+
+/* A server script with an auto-reply rule added in the rule editor: a
+ * plain client's PING is answered while the script waits for its bye. */
+static void
+test_auto_replies (void)
+{
+  SbWindow *window = new_window ();
+  g_autoptr(GPtrArray) all = g_ptr_array_sized_new (16);
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GString) reply = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  SbSocket *server, *ssock;
+  SbSocketSpec *spec;
+  SbStepsView *view;
+  SbScript *script;
+  SbRuleEditor *editor;
+  SbReplyRule *draft;
+  GListModel *rules;
+  GSocket *gsocket;
+  guint port;
+
+  server = add_socket (window, "tcp-server");
+  spec = sb_socket_panel_get_spec (panel_of (window, server));
+  append_step (spec, SB_STEP_BIND, "host", "127.0.0.1", "port", 0, NULL);
+  append_step (spec, SB_STEP_LISTEN, NULL);
+  append_step (spec, SB_STEP_ACCEPT, NULL);
+  append_step (spec, SB_STEP_EXPECT, "match", SB_MATCH_CONTAINS, "pattern", "bye", "timeout-ms", 3000, NULL);
+  append_step (spec, SB_STEP_CLOSE, NULL);
+  view = steps_of (window, server);
+  rules = sb_socket_spec_get_reply_rules (spec);
+
+  /* the rule editor refuses a bad regex and an empty reply */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "steps.add-rule", NULL));
+  WAIT_FOR ((editor = find_rule_editor ()) != NULL && gtk_widget_get_mapped (GTK_WIDGET (editor)));
+  draft = sb_rule_editor_get_rule (editor);
+  g_assert_false (sb_rule_editor_is_valid (editor));   /* no pattern yet */
+  sb_reply_rule_set_match (draft, SB_MATCH_REGEX);
+  sb_reply_rule_set_pattern (draft, "^PING (\\d+");
+  g_assert_false (sb_rule_editor_is_valid (editor));
+  g_test_message ("bad regex: %s", sb_rule_editor_get_error (editor));
+  sb_reply_rule_set_pattern (draft, "^PING (\\d+)");
+  g_assert_false (sb_rule_editor_is_valid (editor));   /* nothing to reply */
+  sb_reply_rule_set_reply (draft, "PONG ${1");
+  g_assert_false (sb_rule_editor_is_valid (editor));
+  g_test_message ("bad reply: %s", sb_rule_editor_get_error (editor));
+  save_screenshot (GTK_WIDGET (editor), "rule-editor");
+  g_assert_false (sb_rule_editor_apply (editor));
+  sb_reply_rule_set_reply (draft, "PONG ${1}\\n");
+  g_assert_true (sb_rule_editor_is_valid (editor));
+  g_assert_true (sb_rule_editor_apply (editor));
+  WAIT_FOR (find_rule_editor () == NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (rules), ==, 1);
+  {
+    g_autoptr(SbReplyRule) rule = g_list_model_get_item (rules, 0);
+    g_assert_cmpint (sb_reply_rule_get_match (rule), ==, SB_MATCH_REGEX);
+    g_assert_cmpstr (sb_reply_rule_get_pattern (rule), ==, "^PING (\\d+)");
+    g_assert_cmpstr (sb_reply_rule_get_reply (rule), ==, "PONG ${1}\\n");
+  }
+
+  /* run up to the accept, then connect a plain client to the script's port */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "steps.run", NULL));
+  WAIT_FOR ((script = sb_steps_view_get_script (view)) != NULL
+            && sb_script_get_step_status (script, 2) == SB_STEP_RUNNING);
+  ssock = sb_script_get_socket (script);
+  port = sb_socket_get_local_port (ssock);
+  g_assert_cmpuint (port, !=, 0);
+
+  /* editing the rules waits for the script to end */
+  gtk_widget_activate_action (GTK_WIDGET (view), "steps.remove-rule", "u", 0);
+  gtk_widget_activate_action (GTK_WIDGET (view), "steps.add-rule", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (rules), ==, 1);
+  g_assert_null (find_rule_editor ());
+
+  g_socket_client_connect_to_host_async (client, "127.0.0.1", port, NULL, connected_cb, &connection);
+  WAIT_FOR (connection != NULL);
+  gsocket = g_socket_connection_get_socket (connection);
+  g_socket_set_blocking (gsocket, FALSE);
+  g_assert_cmpint (g_socket_send (gsocket, "PING 42\n", 8, NULL, &error), ==, 8);
+  g_assert_no_error (error);
+  WAIT_FOR (read_line (gsocket, reply));
+  g_assert_cmpstr (reply->str, ==, "PONG 42\n");
+  g_assert_cmpint (g_socket_send (gsocket, "bye", 3, NULL, &error), ==, 3);
+  g_assert_no_error (error);
+  WAIT_FOR (sb_script_is_finished (script) && !sb_steps_view_is_busy (view));
+  g_assert_true (all_passed (script));
+  g_assert_cmpstr (sb_steps_view_get_summary (view), ==, "All 5 steps passed");
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+
+  show_steps (window, server);
+  save_screenshot (GTK_WIDGET (window), "auto-replies");
+
+  track (all, server);
+  track (all, ssock);
+  track (all, script);
+  close_all (window);
+  destroy_and_check (window, all);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -754,6 +892,7 @@ main (int   argc,
   g_test_add_func ("/window/settings", test_settings);
   g_test_add_func ("/window/session-files", test_session_files);
   g_test_add_func ("/window/steps", test_steps);
+  g_test_add_func ("/window/auto-replies", test_auto_replies);
   ret = g_test_run ();
   g_object_unref (app);
   return ret;

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sb-rule-editor.h"
 #include "sb-step-editor.h"
 #include "sb-steps-view.h"
 
@@ -22,6 +23,7 @@ struct _SbStepsView
   GtkLabel     *summary_label;
   GtkStack     *content_stack;
   GtkListBox   *steps_list;
+  GtkListBox   *rules_list;
 
   SbSocketSpec *spec;
   SbSession    *session;
@@ -30,6 +32,7 @@ struct _SbStepsView
   gboolean      busy;         /* a run or a step of the script is pending */
   gboolean      announced;    /* ::script-socket was emitted for the script */
   SbStepEditor *editor;       /* weak */
+  SbRuleEditor *rule_editor;  /* weak */
 };
 
 G_DEFINE_FINAL_TYPE (SbStepsView, sb_steps_view, GTK_TYPE_WIDGET)
@@ -288,6 +291,72 @@ create_row_cb (gpointer item,
   return row;
 }
 
+/* ---- auto-reply rows ------------------------------------------------------------ */
+
+/* "when regex “^PING (\d+)” → send “PONG ${1}”" */
+static char *
+rule_summary (SbReplyRule *rule)
+{
+  const char *kind;
+
+  switch (sb_reply_rule_get_match (rule))
+    {
+    case SB_MATCH_EXACT: kind = _("exactly"); break;
+    case SB_MATCH_CONTAINS: kind = _("contains"); break;
+    case SB_MATCH_REGEX: kind = _("regex"); break;
+    case SB_MATCH_HEX: kind = _("hex"); break;
+    case SB_N_MATCH_KINDS:
+    default: kind = ""; break;
+    }
+  if (sb_reply_rule_get_format (rule) == SB_DATA_HEX)
+    return g_strdup_printf (_("when %s “%s” → send hex %s"), kind,
+                            sb_reply_rule_get_pattern (rule), sb_reply_rule_get_reply (rule));
+  return g_strdup_printf (_("when %s “%s” → send “%s”"), kind,
+                          sb_reply_rule_get_pattern (rule), sb_reply_rule_get_reply (rule));
+}
+
+static void
+update_rule_rows (SbStepsView *self)
+{
+  gboolean editable = !in_progress (self);
+
+  for (int i = 0;; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->rules_list, i);
+      SbReplyRule *rule;
+      g_autofree char *summary = NULL;
+
+      if (row == NULL)
+        break;
+      rule = g_object_get_data (G_OBJECT (row), "rule");
+      summary = rule_summary (rule);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), summary);
+      gtk_widget_set_sensitive (g_object_get_data (G_OBJECT (row), "remove"), editable);
+    }
+}
+
+static GtkWidget *
+create_rule_row_cb (gpointer item,
+                    gpointer user_data)
+{
+  SbStepsView *self = user_data;
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *remove = row_button (self, "user-trash-symbolic", "steps.remove-rule", _("Remove"));
+  g_autofree char *summary = rule_summary (item);
+
+  /* summaries quote the user's data: no markup */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), summary);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 2);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  gtk_widget_set_tooltip_text (row, _("Activate to edit the auto-reply"));
+  gtk_widget_add_css_class (row, "rule-row");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+  g_object_set_data_full (G_OBJECT (row), "rule", g_object_ref (item), g_object_unref);
+  g_object_set_data (G_OBJECT (row), "remove", remove);
+  return row;
+}
+
 /* ---- summary and buttons -------------------------------------------------------- */
 
 static void
@@ -346,6 +415,8 @@ static void
 update_controls (SbStepsView *self)
 {
   gboolean has_steps = self->spec != NULL && sb_socket_spec_get_n_steps (self->spec) > 0;
+  gboolean has_rules = self->spec != NULL
+                       && g_list_model_get_n_items (sb_socket_spec_get_reply_rules (self->spec)) > 0;
   gboolean editable = self->spec != NULL && !in_progress (self);
   GtkWidget *widget = GTK_WIDGET (self);
 
@@ -359,7 +430,13 @@ update_controls (SbStepsView *self)
   gtk_widget_action_set_enabled (widget, "steps.remove", editable);
   gtk_widget_action_set_enabled (widget, "steps.move-up", editable);
   gtk_widget_action_set_enabled (widget, "steps.move-down", editable);
-  gtk_stack_set_visible_child_name (self->content_stack, has_steps ? "list" : "empty");
+  /* the same rule as steps: auto-replies are fixed while a script is under way */
+  gtk_widget_action_set_enabled (widget, "steps.add-rule", editable);
+  gtk_widget_action_set_enabled (widget, "steps.edit-rule", editable);
+  gtk_widget_action_set_enabled (widget, "steps.remove-rule", editable);
+  gtk_widget_set_visible (GTK_WIDGET (self->steps_list), has_steps);
+  gtk_stack_set_visible_child_name (self->content_stack, has_steps || has_rules ? "list" : "empty");
+  update_rule_rows (self);
   update_summary (self);
 }
 
@@ -637,6 +714,108 @@ move_action (GtkWidget  *widget,
 }
 
 static void
+rule_editor_apply_cb (SbRuleEditor *editor,
+                      SbStepsView  *self)
+{
+  SbReplyRule *target = sb_rule_editor_get_target (editor);
+  SbReplyRule *rule = sb_rule_editor_get_rule (editor);
+  GListModel *rules;
+  guint index;
+
+  if (self->spec == NULL)
+    return;
+  before_edit (self);
+  rules = sb_socket_spec_get_reply_rules (self->spec);
+  for (index = 0; index < g_list_model_get_n_items (rules); index++)
+    {
+      g_autoptr(SbReplyRule) r = g_list_model_get_item (rules, index);
+      if (r == target)
+        break;
+    }
+  if (index < g_list_model_get_n_items (rules))
+    g_object_set (target, "match", (int) sb_reply_rule_get_match (rule),
+                  "pattern", sb_reply_rule_get_pattern (rule),
+                  "format", (int) sb_reply_rule_get_format (rule),
+                  "reply", sb_reply_rule_get_reply (rule), NULL);
+  else
+    {
+      g_autoptr(SbReplyRule) copy = sb_reply_rule_new (sb_reply_rule_get_match (rule),
+                                                       sb_reply_rule_get_pattern (rule),
+                                                       sb_reply_rule_get_format (rule),
+                                                       sb_reply_rule_get_reply (rule));
+      sb_socket_spec_append_reply_rule (self->spec, copy);
+    }
+}
+
+static void
+open_rule_editor (SbStepsView *self,
+                  SbReplyRule *rule,
+                  gboolean     adding)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (self->rule_editor != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->rule_editor));
+  self->rule_editor = sb_rule_editor_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, rule, adding);
+  g_object_add_weak_pointer (G_OBJECT (self->rule_editor), (gpointer *) &self->rule_editor);
+  g_signal_connect_object (self->rule_editor, "apply", G_CALLBACK (rule_editor_apply_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (self->rule_editor));
+}
+
+static void
+add_rule_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  SbStepsView *self = SB_STEPS_VIEW (widget);
+  g_autoptr(SbReplyRule) rule = NULL;
+
+  if (self->spec == NULL)
+    return;
+  rule = sb_reply_rule_new (SB_MATCH_CONTAINS, "", SB_DATA_TEXT, "");
+  open_rule_editor (self, rule, TRUE);
+}
+
+static void
+edit_rule_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  SbStepsView *self = SB_STEPS_VIEW (widget);
+  guint index = g_variant_get_uint32 (parameter);
+  g_autoptr(SbReplyRule) rule = NULL;
+
+  if (self->spec == NULL
+      || index >= g_list_model_get_n_items (sb_socket_spec_get_reply_rules (self->spec)))
+    return;
+  rule = g_list_model_get_item (sb_socket_spec_get_reply_rules (self->spec), index);
+  open_rule_editor (self, rule, FALSE);
+}
+
+static void
+remove_rule_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  SbStepsView *self = SB_STEPS_VIEW (widget);
+  guint index = g_variant_get_uint32 (parameter);
+
+  if (self->spec == NULL
+      || index >= g_list_model_get_n_items (sb_socket_spec_get_reply_rules (self->spec)))
+    return;
+  before_edit (self);
+  sb_socket_spec_remove_reply_rule (self->spec, index);
+}
+
+static void
+rule_activated_cb (SbStepsView   *self,
+                   GtkListBoxRow *row)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "steps.edit-rule", "u",
+                              (guint32) gtk_list_box_row_get_index (row));
+}
+
+static void
 row_activated_cb (SbStepsView   *self,
                   GtkListBoxRow *row)
 {
@@ -668,21 +847,29 @@ sb_steps_view_set_spec (SbStepsView  *self,
   drop_script (self);
   if (self->editor != NULL)
     gtk_window_destroy (GTK_WINDOW (self->editor));
+  if (self->rule_editor != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->rule_editor));
   if (self->spec != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->spec, self);
       g_signal_handlers_disconnect_by_data (sb_socket_spec_get_steps (self->spec), self);
+      g_signal_handlers_disconnect_by_data (sb_socket_spec_get_reply_rules (self->spec), self);
     }
   g_set_object (&self->session, session);
   g_set_object (&self->spec, spec);
   gtk_list_box_bind_model (self->steps_list, spec != NULL ? sb_socket_spec_get_steps (spec) : NULL,
                            spec != NULL ? create_row_cb : NULL, self, NULL);
+  gtk_list_box_bind_model (self->rules_list, spec != NULL ? sb_socket_spec_get_reply_rules (spec) : NULL,
+                           spec != NULL ? create_rule_row_cb : NULL, self, NULL);
   if (spec != NULL)
     {
       g_signal_connect_object (sb_socket_spec_get_steps (spec), "items-changed",
                                G_CALLBACK (steps_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (sb_socket_spec_get_reply_rules (spec), "items-changed",
+                               G_CALLBACK (update_controls), self, G_CONNECT_SWAPPED);
       /* summaries show the socket's address where a step uses it */
       g_signal_connect_object (spec, "changed", G_CALLBACK (update_rows), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (spec, "changed", G_CALLBACK (update_rule_rows), self, G_CONNECT_SWAPPED);
     }
   update_rows (self);
   update_controls (self);
@@ -736,14 +923,19 @@ sb_steps_view_dispose (GObject *object)
   all_views = g_list_remove (all_views, self);
   if (self->editor != NULL)
     gtk_window_destroy (GTK_WINDOW (self->editor));
+  if (self->rule_editor != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->rule_editor));
   drop_script (self);
   if (self->spec != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->spec, self);
       g_signal_handlers_disconnect_by_data (sb_socket_spec_get_steps (self->spec), self);
+      g_signal_handlers_disconnect_by_data (sb_socket_spec_get_reply_rules (self->spec), self);
     }
   if (self->steps_list != NULL)
     gtk_list_box_bind_model (self->steps_list, NULL, NULL, NULL, NULL);
+  if (self->rules_list != NULL)
+    gtk_list_box_bind_model (self->rules_list, NULL, NULL, NULL, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), SB_TYPE_STEPS_VIEW);
   /* the template's top box is not a bound child: unparent it here */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -769,7 +961,9 @@ sb_steps_view_class_init (SbStepsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbStepsView, summary_label);
   gtk_widget_class_bind_template_child (widget_class, SbStepsView, content_stack);
   gtk_widget_class_bind_template_child (widget_class, SbStepsView, steps_list);
+  gtk_widget_class_bind_template_child (widget_class, SbStepsView, rules_list);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, rule_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "steps.run", NULL, run_action);
   gtk_widget_class_install_action (widget_class, "steps.step", NULL, run_action);
@@ -780,6 +974,9 @@ sb_steps_view_class_init (SbStepsViewClass *klass)
   gtk_widget_class_install_action (widget_class, "steps.remove", "u", remove_action);
   gtk_widget_class_install_action (widget_class, "steps.move-up", "u", move_action);
   gtk_widget_class_install_action (widget_class, "steps.move-down", "u", move_action);
+  gtk_widget_class_install_action (widget_class, "steps.add-rule", NULL, add_rule_action);
+  gtk_widget_class_install_action (widget_class, "steps.edit-rule", "u", edit_rule_action);
+  gtk_widget_class_install_action (widget_class, "steps.remove-rule", "u", remove_rule_action);
 
   /**
    * SbStepsView::script-socket:
