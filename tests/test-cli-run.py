@@ -13,6 +13,7 @@
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -256,6 +257,123 @@ def test_both_in_one_session_with_junit():
     check([s.get("name") for s in suites] == ["server", "client"], "one suite per socket")
     check(len(suites[1].findall("testcase")) == 6, "one test case per step")
     check(suites[1].findall("testcase")[0].get("name") == "1 connect #1", "test case name")
+
+
+# ---- run --capture: the run's traffic as a pcap --------------------------------------
+
+class Skip(Exception):
+    pass
+
+
+def live_prefix():
+    """How to run the CLI with CAP_NET_RAW: as is when root, else inside unshare -rn."""
+    if os.geteuid() == 0:
+        return []
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        raise Skip("live capture needs root or unshare -rn, and there is no unshare")
+    probe = subprocess.run([unshare, "-rn", "sh", "-c", "ip link set lo up"], capture_output=True)
+    if probe.returncode != 0:
+        raise Skip("live capture needs root or unshare -rn: " + probe.stderr.decode(errors="replace").strip())
+    return [unshare, "-rn", "sh", "-c", 'ip link set lo up && exec "$0" "$@"']
+
+
+def run_live(*args, cwd=None):
+    cli = os.path.abspath(CLI) if os.sep in CLI else CLI
+    p = subprocess.run([*live_prefix(), cli, *args], capture_output=True, timeout=DEADLINE,
+                       stdin=subprocess.DEVNULL, cwd=cwd)
+    return Result(p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"))
+
+
+def notes_pair(capture=None):
+    """notes-server and notes-client in one session, the client on the server's port."""
+    with open(os.path.join(EXAMPLES, "notes-server.sockbench"), encoding="utf-8") as f:
+        doc = json.load(f)
+    with open(os.path.join(EXAMPLES, "notes-client.sockbench"), encoding="utf-8") as f:
+        client = json.load(f)["sockets"][0]
+    server = doc["sockets"][0]
+    server["bind"] = {"host": LOOPBACK, "port": 0}
+    client["remote"] = {"host": LOOPBACK, "port": 0, "port_from": server["name"]}
+    doc["sockets"].append(client)
+    if capture is not None:
+        doc["capture"].update(capture)
+    return write_session(doc)
+
+
+def check_pcap(path, r):
+    check(os.path.exists(path), f"{path} written", r)
+    with open(path, "rb") as f:
+        data = f.read()
+    check(data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"),
+          "a pcap file", r)
+    check(b"Hello server" in data and b"Thank you for connecting" in data, "both payloads in the pcap", r)
+    m = re.search(r"captured (\d+) packets to (.*), dropped (\d+)\n", r.err)
+    check(m is not None and int(m.group(1)) >= 6 and m.group(2) == path and m.group(3) == "0",
+          "the capture reported on stderr", r)
+    tshark = shutil.which("tshark")
+    if tshark is not None:
+        p = subprocess.run([tshark, "-r", path, "-Y", "tcp.payload", "-T", "fields", "-e", "tcp.payload"],
+                           capture_output=True, timeout=DEADLINE)
+        payloads = [bytes.fromhex(l.replace(":", "")) for l in p.stdout.decode().split()]
+        check(b"Hello server" in payloads and b"Thank you for connecting" in payloads,
+              f"tshark sees both payloads: {payloads!r}", r)
+    else:
+        rd = run("read", path)
+        check(rd.rc == 0, "sockbench-cli read opens it", rd)
+
+
+def test_capture_from_session_relative_output():
+    """The session's capture section, its output relative to the session file."""
+    path = notes_pair({"interface": "lo", "output": "notes-run.pcap"})
+    pcap = os.path.join(TMP, "notes-run.pcap")
+    r = run_live("run", path, cwd="/")
+    check(r.rc == 0, "exit 0", r)
+    check(len(tap_lines(r.out)) == 9 and all(l.startswith("ok ") for l in tap_lines(r.out)), "9 passing", r)
+    check_pcap(pcap, r)
+
+
+def test_capture_option():
+    """--capture and --capture-interface enable it for a session without one."""
+    path = notes_pair()
+    pcap = os.path.join(TMP, "option.pcap")
+    r = run_live("run", path, "--capture", pcap, "--capture-interface", "lo",
+                 "--capture-filter", "tcp and host 127.0.0.1")
+    check(r.rc == 0, "exit 0", r)
+    check_pcap(pcap, r)
+
+
+def test_capture_cannot_start_exit_3():
+    path = notes_pair()
+    pcap = os.path.join(TMP, "never.pcap")
+    r = run_live("run", path, "--capture", pcap, "--capture-interface", "sbnosuch0")
+    check(r.rc == 3, "exit 3", r)
+    check("sbnosuch0" in r.err and "no such interface" in r.err, "the engine's message", r)
+    check(tap_lines(r.out) == [] and "Bail out!" in r.out, "no step ran", r)
+    r = run("run", path, "--json", "--capture", pcap, "--capture-filter", "tcp port 99999")
+    check(r.rc == 3 and json.loads(r.out)["result"] == "network-error", "a bad filter: exit 3", r)
+
+
+def test_capture_without_permission_exit_3():
+    setpriv = shutil.which("setpriv")
+    if os.geteuid() != 0 or setpriv is None:
+        raise Skip("needs real root and setpriv to run the CLI without privileges")
+    copy = os.path.join(TMP, "sockbench-cli")
+    shutil.copy(CLI, copy)
+    os.chmod(TMP, 0o777)
+    os.chmod(copy, 0o755)
+    path = notes_pair()
+    os.chmod(path, 0o644)
+    p = subprocess.run([setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
+                        "--bounding-set=-all", copy, "run", path, "--capture", os.path.join(TMP, "np.pcap"),
+                        "--capture-interface", "lo"], capture_output=True, timeout=DEADLINE)
+    r = Result(p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"))
+    check(r.rc == 3, "exit 3 without CAP_NET_RAW", r)
+    check("CAP_NET_RAW" in r.err and tap_lines(r.out) == [], "says why, before any step", r)
+
+
+def test_capture_options_need_a_file():
+    r = run("run", notes_pair(), "--capture-interface", "lo")
+    check(r.rc == 2 and "--capture FILE.pcap" in r.err, "usage error", r)
 
 
 # ---- run: exit status 1 ------------------------------------------------------------
@@ -506,6 +624,8 @@ def main():
         try:
             test()
             print(f"ok {n} - {name}")
+        except Skip as e:
+            print(f"ok {n} - {name} # SKIP {e}")
         except Exception:
             failed += 1
             print(f"not ok {n} - {name}")

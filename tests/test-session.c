@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "sb-session.h"
+#include "sb-session-runner.h"
 
 #ifndef EXAMPLES_DIR
 #error "EXAMPLES_DIR must point to data/examples"
@@ -447,6 +448,37 @@ test_too_large (void)
              "line 1, column 1", "at most 64 MiB");
 }
 
+/* The runner takes the session's capture output relative to the file. */
+static void
+test_runner_capture_settings (void)
+{
+  g_autofree char *path = tmp_path ("capture.sockbench");
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *expected = g_build_filename (dir, "run.pcap", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SbSession) session = NULL;
+  g_autoptr(SbSessionRunner) runner = NULL;
+  g_autoptr(SbSessionRunner) none = NULL;
+  g_autoptr(SbSession) empty = sb_session_new ();
+
+  g_file_set_contents (path, HEAD "\"capture\": {\"interface\": \"lo\", \"output\": \"run.pcap\"}}",
+                       -1, &error);
+  g_assert_no_error (error);
+  session = sb_session_new_from_file (file, NULL, &error);
+  g_assert_no_error (error);
+  runner = sb_session_runner_new (session);
+  g_assert_cmpstr (sb_session_runner_get_capture_output (runner), ==, expected);
+  g_assert_null (sb_session_runner_get_capture (runner));
+  sb_session_runner_set_capture (runner, "/tmp/other.pcap", NULL, NULL);
+  g_assert_cmpstr (sb_session_runner_get_capture_output (runner), ==, "/tmp/other.pcap");
+
+  /* no output: no capture */
+  none = sb_session_runner_new (empty);
+  g_assert_null (sb_session_runner_get_capture_output (none));
+  g_unlink (path);
+}
+
 static void
 test_untouched_on_failure (void)
 {
@@ -646,6 +678,7 @@ main (int   argc,
   g_test_add_func ("/session/deep-nesting", test_deep_nesting);
   g_test_add_func ("/session/too-large", test_too_large);
   g_test_add_func ("/session/untouched-on-failure", test_untouched_on_failure);
+  g_test_add_func ("/session/runner-capture-settings", test_runner_capture_settings);
   g_test_add_func ("/session/unknown-fields-ignored", test_unknown_fields_ignored);
   g_test_add_func ("/session/duplicate-member-last-wins", test_duplicate_member_last_wins);
   g_test_add_func ("/session/dirty-and-changed", test_dirty_and_changed);

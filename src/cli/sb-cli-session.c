@@ -31,6 +31,7 @@ const char *
 sb_cli_session_usage (void)
 {
   return _("  sockbench-cli run FILE.sockbench [--junit FILE] [--json] [--timeout MS]\n"
+           "                   [--capture FILE.pcap] [--capture-interface IFACE] [--capture-filter F]\n"
            "  sockbench-cli export-python FILE.sockbench [-o SCRIPT.py]\n");
 }
 
@@ -68,6 +69,8 @@ exit_for_failure (const GError *error)
       default:
         return SB_CLI_EXIT_NETWORK;
       }
+  if (error->domain == SB_CAPTURE_ERROR)
+    return SB_CLI_EXIT_NETWORK;
   if (error->domain == SB_SOCKET_ERROR)
     switch (error->code)
       {
@@ -370,10 +373,10 @@ report_junit (Report *r)
       g_string_append_printf (s, "  <testsuite name=\"%s\" tests=\"1\" failures=\"0\" errors=\"1\" "
                                  "skipped=\"0\" time=\"0.000\">\n"
                                  "    <testcase classname=\"%s\" name=\"load\" time=\"0.000\">\n"
-                                 "      <error message=\"%s\" type=\"bad-file\">%s</error>\n"
+                                 "      <error message=\"%s\" type=\"%s\">%s</error>\n"
                                  "    </testcase>\n"
                                  "  </testsuite>\n",
-                          file, file, message, message);
+                          file, file, message, exit_name (r->exit_code), message);
     }
   for (guint i = 0; r->runner != NULL && i < sb_session_runner_get_n_scripts (r->runner); i++)
     {
@@ -446,6 +449,7 @@ typedef struct
   GCancellable    *cancellable;
   gboolean         interrupted;
   gboolean         done;
+  GError          *error;
 } RunState;
 
 static void
@@ -455,7 +459,7 @@ run_done_cb (GObject      *object,
 {
   RunState *state = user_data;
 
-  sb_session_runner_run_finish (SB_SESSION_RUNNER (object), result, NULL);
+  sb_session_runner_run_finish (SB_SESSION_RUNNER (object), result, &state->error);
   state->done = TRUE;
   g_main_loop_quit (state->loop);
 }
@@ -499,6 +503,9 @@ run_main (int    argc,
 {
   g_autofree char *junit = NULL;
   g_autofree char *timeout_text = NULL;
+  g_autofree char *capture_output = NULL;
+  g_autofree char *capture_iface = NULL;
+  g_autofree char *capture_filter = NULL;
   gboolean json = FALSE, quiet = FALSE;
   g_auto(GStrv) files = NULL;
   const GOptionEntry entries[] = {
@@ -509,6 +516,14 @@ run_main (int    argc,
     { "timeout", 0, 0, G_OPTION_ARG_STRING, &timeout_text,
       N_("Limit every wait that the session leaves unlimited"), N_("MS") },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("No error lines on stderr"), NULL },
+    { "capture", 0, 0, G_OPTION_ARG_FILENAME, &capture_output,
+      N_("Record the run's traffic to a pcap file (instead of the session's capture output)"),
+      N_("FILE.pcap") },
+    { "capture-interface", 0, 0, G_OPTION_ARG_STRING, &capture_iface,
+      N_("Capture on IFACE (instead of the session's; default “any”)"), N_("IFACE") },
+    { "capture-filter", 0, 0, G_OPTION_ARG_STRING, &capture_filter,
+      N_("Capture only what the BPF filter F matches (instead of the session's filter)"),
+      N_("F") },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("FILE.sockbench") },
     { NULL }
   };
@@ -531,7 +546,8 @@ run_main (int    argc,
                                 _("Runs every socket of the session at once and reports one test "
                                   "per step: TAP on stdout, or JSON with --json.\n"
                                   "Exit status: 0 all passed, 1 an expectation failed or timed "
-                                  "out, 2 a bad file or usage, 3 a network error."));
+                                  "out, 2 a bad file or usage, 3 a network error or a capture "
+                                  "that cannot start (no step runs then)."));
   /* argv[1] is "run": parse from it on, as if it were the program */
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
@@ -568,7 +584,15 @@ run_main (int    argc,
     {
       runner = sb_session_runner_new (session);
       sb_session_runner_set_default_timeout (runner, timeout);
+      sb_session_runner_set_capture (runner, capture_output, capture_iface, capture_filter);
       report.runner = runner;
+      if ((capture_iface != NULL || capture_filter != NULL)
+          && sb_session_runner_get_capture_output (runner) == NULL)
+        {
+          print_error ("run", _("--capture-interface and --capture-filter need a file to capture "
+                                "to: --capture FILE.pcap, or an output in the session"));
+          return SB_CLI_EXIT_USAGE;
+        }
 
       state.loop = g_main_loop_new (NULL, FALSE);
       state.cancellable = g_cancellable_new ();
@@ -583,6 +607,28 @@ run_main (int    argc,
       g_source_remove (sigterm);
       g_clear_pointer (&state.loop, g_main_loop_unref);
       g_clear_object (&state.cancellable);
+
+      if (state.error != NULL && state.error->domain == SB_CAPTURE_ERROR)
+        {
+          /* the capture did not start: no step ran */
+          if (!quiet)
+            print_error ("--capture", state.error->message);
+          report.runner = NULL;
+          report.load_error = state.error;
+          report.exit_code = SB_CLI_EXIT_NETWORK;
+        }
+      else if (sb_session_runner_get_capture (runner) != NULL)
+        {
+          SbCapture *capture = sb_session_runner_get_capture (runner);
+          g_autofree char *display =
+            g_filename_display_name (sb_session_runner_get_capture_output (runner));
+
+          if (sb_capture_get_error (capture) != NULL && !quiet)
+            print_error ("--capture", sb_capture_get_error (capture)->message);
+          g_printerr (_("sockbench-cli: captured %llu packets to %s, dropped %llu\n"),
+                      (unsigned long long) sb_capture_get_captured (capture), display,
+                      (unsigned long long) sb_capture_get_dropped (capture));
+        }
 
       if (sb_session_runner_get_first_failure (runner, &failed_script, &failed_index))
         {
@@ -623,6 +669,7 @@ run_main (int    argc,
             report.exit_code = SB_CLI_EXIT_USAGE;
         }
     }
+  g_clear_error (&state.error);
   return report.exit_code;
 }
 

@@ -18,6 +18,10 @@ struct _SbSessionRunner
   SbScript     *failed_script;  /* the first to fail (borrowed) */
   guint         failed_index;
   GCancellable *cancellable;    /* stops every script */
+  char         *capture_output; /* NULL: no capture */
+  char         *capture_iface;
+  char         *capture_filter;
+  SbCapture    *capture;        /* the run's, once started */
 };
 
 G_DEFINE_FINAL_TYPE (SbSessionRunner, sb_session_runner, G_TYPE_OBJECT)
@@ -33,13 +37,28 @@ sb_session_runner_dispose (GObject *object)
   g_clear_pointer (&self->scripts, g_ptr_array_unref);
   g_clear_object (&self->session);
   g_clear_object (&self->cancellable);
+  if (self->capture != NULL)
+    sb_capture_stop (self->capture);
+  g_clear_object (&self->capture);
   G_OBJECT_CLASS (sb_session_runner_parent_class)->dispose (object);
+}
+
+static void
+sb_session_runner_finalize (GObject *object)
+{
+  SbSessionRunner *self = SB_SESSION_RUNNER (object);
+
+  g_free (self->capture_output);
+  g_free (self->capture_iface);
+  g_free (self->capture_filter);
+  G_OBJECT_CLASS (sb_session_runner_parent_class)->finalize (object);
 }
 
 static void
 sb_session_runner_class_init (SbSessionRunnerClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = sb_session_runner_dispose;
+  G_OBJECT_CLASS (klass)->finalize = sb_session_runner_finalize;
 }
 
 static void
@@ -84,6 +103,7 @@ SbSessionRunner *
 sb_session_runner_new (SbSession *session)
 {
   SbSessionRunner *self;
+  const char *output;
   guint n;
 
   g_return_val_if_fail (SB_IS_SESSION (session), NULL);
@@ -98,6 +118,22 @@ sb_session_runner_new (SbSession *session)
       /* the scripts live no longer than the runner */
       sb_script_set_port_lookup (script, lookup_port, self, NULL);
       g_ptr_array_add (self->scripts, script);
+    }
+
+  /* the session's capture settings */
+  self->capture_iface = g_strdup (sb_session_get_capture_interface (session));
+  self->capture_filter = g_strdup (sb_session_get_capture_filter (session));
+  output = sb_session_get_capture_output (session);
+  if (output != NULL && output[0] != '\0')
+    {
+      GFile *file = sb_session_get_file (session);
+      g_autoptr(GFile) dir = file != NULL ? g_file_get_parent (file) : NULL;
+      g_autofree char *base = dir != NULL ? g_file_get_path (dir) : NULL;
+
+      if (g_path_is_absolute (output) || base == NULL)
+        self->capture_output = g_strdup (output);
+      else
+        self->capture_output = g_build_filename (base, output, NULL);
     }
   return self;
 }
@@ -118,6 +154,65 @@ sb_session_runner_set_default_timeout (SbSessionRunner *self,
   self->default_timeout = timeout_ms < 0 ? SB_TIMEOUT_NONE : timeout_ms;
   for (guint i = 0; i < self->scripts->len; i++)
     sb_script_set_default_timeout (g_ptr_array_index (self->scripts, i), self->default_timeout);
+}
+
+void
+sb_session_runner_set_capture (SbSessionRunner *self,
+                               const char      *output,
+                               const char      *iface,
+                               const char      *filter)
+{
+  g_return_if_fail (SB_IS_SESSION_RUNNER (self));
+
+  if (output != NULL)
+    {
+      g_free (self->capture_output);
+      self->capture_output = g_strdup (output);
+    }
+  if (iface != NULL)
+    {
+      g_free (self->capture_iface);
+      self->capture_iface = g_strdup (iface);
+    }
+  if (filter != NULL)
+    {
+      g_free (self->capture_filter);
+      self->capture_filter = g_strdup (filter);
+    }
+}
+
+const char *
+sb_session_runner_get_capture_output (SbSessionRunner *self)
+{
+  g_return_val_if_fail (SB_IS_SESSION_RUNNER (self), NULL);
+  return self->capture_output;
+}
+
+SbCapture *
+sb_session_runner_get_capture (SbSessionRunner *self)
+{
+  g_return_val_if_fail (SB_IS_SESSION_RUNNER (self), NULL);
+  return self->capture;
+}
+
+/* Start the run's capture: active (pcap activated, the ring filling) when
+ * this returns TRUE. */
+static gboolean
+start_capture (SbSessionRunner *self,
+               GError         **error)
+{
+  const char *iface = self->capture_iface;
+  int snaplen = sb_session_get_capture_snaplen (self->session);
+
+  self->capture = sb_capture_new (NULL);
+  sb_capture_set_keep_packets (self->capture, FALSE);
+  sb_capture_set_interface (self->capture, iface != NULL && iface[0] != '\0' ? iface : "any");
+  sb_capture_set_filter (self->capture, self->capture_filter);
+  if (snaplen > 0)
+    sb_capture_set_snaplen (self->capture, (guint) snaplen);
+  sb_capture_set_promiscuous (self->capture, sb_session_get_capture_promisc (self->session));
+  sb_capture_set_immediate (self->capture, TRUE);
+  return sb_capture_start (self->capture, self->capture_output, error);
 }
 
 guint
@@ -159,6 +254,10 @@ all_done (SbSessionRunner *self)
 
   for (guint i = 0; i < self->scripts->len; i++)
     sb_script_close (g_ptr_array_index (self->scripts, i));
+  /* after the closes, so that their FINs are in the file; stopping drains
+   * what the ring holds */
+  if (self->capture != NULL)
+    sb_capture_stop (self->capture);
   if (self->failed_script != NULL)
     g_task_return_error (task, g_error_copy (sb_script_get_error (self->failed_script)));
   else if (g_cancellable_is_cancelled (self->cancellable))
@@ -236,6 +335,16 @@ sb_session_runner_run_async (SbSessionRunner    *self,
   self->cancellable = g_cancellable_new ();
   if (cancellable != NULL)
     g_signal_connect_object (cancellable, "cancelled", G_CALLBACK (runner_cancelled_cb), self, 0);
+  if (self->capture_output != NULL)
+    {
+      GError *error = NULL;
+
+      if (!start_capture (self, &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+    }
   self->task = g_steal_pointer (&task);
   if (self->scripts->len == 0)
     {
