@@ -477,11 +477,17 @@ test_session_files (void)
   track (all, client);
   g_assert_true (sb_session_get_dirty (sb_window_get_session (window)));
 
+  /* a saved payload goes into the session's library */
+  sb_composer_set_text (sb_socket_panel_get_composer (panel_of (window, client)), "Hello server\\r\\n");
+  sb_composer_save_payload (sb_socket_panel_get_composer (panel_of (window, client)));
+  g_assert_cmpuint (g_list_model_get_n_items (sb_session_get_payloads (sb_window_get_session (window))), ==, 1);
+
   sb_window_save_to (window, file);
   WAIT_FOR (!sb_session_get_dirty (sb_window_get_session (window)));
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   g_assert_nonnull (strstr (contents, "\"sockbench-session\""));
   g_assert_nonnull (strstr (contents, "5555"));
+  g_assert_nonnull (strstr (contents, "Hello server"));
   g_assert_true (g_str_has_suffix (gtk_window_get_title (GTK_WINDOW (window)), "bench.sockbench — Sockbench"));
 
   /* a broken file: a clear message with line and column; nothing changes */
@@ -513,6 +519,7 @@ test_session_files (void)
     g_assert_cmpint (sb_socket_get_socket_type (s0), ==, SB_SOCKET_STREAM);
     track (all, s0);
   }
+  g_assert_cmpuint (g_list_model_get_n_items (sb_session_get_payloads (sb_window_get_session (window))), ==, 1);
   save_screenshot (GTK_WIDGET (window), "session-opened");
 
   close_all (window);

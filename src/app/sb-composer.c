@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "sb-composer.h"
+#include "sb-payload-entry.h"
 
 #define HISTORY_MAX 30
 /* Above this size, validation waits for a pause in typing. */
@@ -50,7 +51,8 @@ struct _SbComposer
   gboolean         can_send;
   gboolean         can_send_all;
   GQueue           history;        /* Saved* */
-  GPtrArray       *saved;          /* Saved* */
+  GPtrArray       *saved;          /* Saved*, when there is no session */
+  SbSession       *library;        /* the session's payload library, or NULL */
   guint16          icmp_seq;
 };
 
@@ -248,12 +250,55 @@ rebuild_list (GtkListBox *list,
 static void
 rebuild_saved (SbComposer *self)
 {
+  g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func ((GDestroyNotify) saved_free);
   GList *items = NULL;
 
-  for (guint i = self->saved->len; i-- > 0;)
-    items = g_list_prepend (items, g_ptr_array_index (self->saved, i));
+  if (self->library != NULL)
+    {
+      /* the session's library: text and hex entries can be edited here */
+      GListModel *payloads = sb_session_get_payloads (self->library);
+
+      for (guint i = g_list_model_get_n_items (payloads); i-- > 0;)
+        {
+          g_autoptr(SbPayloadEntry) entry = g_list_model_get_item (payloads, i);
+          SbDataFormat format = sb_payload_entry_get_format (entry);
+          Saved *saved;
+
+          if (format != SB_DATA_TEXT && format != SB_DATA_HEX)
+            continue;
+          saved = g_new0 (Saved, 1);
+          saved->format = format == SB_DATA_HEX ? SB_PAYLOAD_HEX : SB_PAYLOAD_TEXT;
+          saved->text = g_strdup (sb_payload_entry_get_data (entry));
+          g_ptr_array_add (owned, saved);
+          items = g_list_prepend (items, saved);
+        }
+    }
+  else
+    for (guint i = self->saved->len; i-- > 0;)
+      items = g_list_prepend (items, g_ptr_array_index (self->saved, i));
   rebuild_list (self->saved_list, items);
   g_list_free (items);
+  /* rows keep pointers to their Saved: hand the copies over to the list */
+  if (owned->len > 0)
+    g_object_set_data_full (G_OBJECT (self->saved_list), "sb-owned-saved",
+                            g_steal_pointer (&owned), (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+sb_composer_set_library (SbComposer *self,
+                         SbSession  *session)
+{
+  g_return_if_fail (SB_IS_COMPOSER (self));
+  g_return_if_fail (session == NULL || SB_IS_SESSION (session));
+
+  if (self->library != NULL)
+    g_signal_handlers_disconnect_by_data (sb_session_get_payloads (self->library), self);
+  if (!g_set_object (&self->library, session))
+    return;
+  if (session != NULL)
+    g_signal_connect_object (sb_session_get_payloads (session), "items-changed",
+                             G_CALLBACK (rebuild_saved), self, G_CONNECT_SWAPPED);
+  rebuild_saved (self);
 }
 
 static char *
@@ -300,19 +345,50 @@ sb_composer_add_history (SbComposer *self)
   rebuild_list (self->history_list, self->history.head);
 }
 
+void
+sb_composer_save_payload (SbComposer *self)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (SB_IS_COMPOSER (self));
+
+  text = current_text (self);
+  if (*text == '\0' || self->file_bytes != NULL)
+    return;
+  if (self->library != NULL)
+    {
+      g_autoptr(SbPayloadEntry) entry = NULL;
+      g_autofree char *name = NULL;
+      guint n = g_list_model_get_n_items (sb_session_get_payloads (self->library));
+
+      /* a name from the payload's start, made unique in the library */
+      name = g_utf8_substring (text, 0, MIN (g_utf8_strlen (text, -1), 24));
+      g_strdelimit (name, "\n\r\t", ' ');
+      while (sb_session_find_payload (self->library, name) != NULL)
+        {
+          g_autofree char *base = g_steal_pointer (&name);
+          name = g_strdup_printf ("%s (%u)", base, ++n);
+        }
+      entry = sb_payload_entry_new (name,
+                                    sb_composer_get_format (self) == SB_PAYLOAD_HEX ? SB_DATA_HEX : SB_DATA_TEXT,
+                                    text);
+      sb_session_append_payload (self->library, entry);
+    }
+  else
+    {
+      Saved *saved = g_new0 (Saved, 1);
+
+      saved->format = sb_composer_get_format (self);
+      saved->text = g_steal_pointer (&text);
+      g_ptr_array_add (self->saved, saved);
+      rebuild_saved (self);
+    }
+}
+
 static void
 save_clicked_cb (SbComposer *self)
 {
-  Saved *saved;
-  g_autofree char *text = current_text (self);
-
-  if (*text == '\0' || self->file_bytes != NULL)
-    return;
-  saved = g_new0 (Saved, 1);
-  saved->format = sb_composer_get_format (self);
-  saved->text = g_steal_pointer (&text);
-  g_ptr_array_add (self->saved, saved);
-  rebuild_saved (self);
+  sb_composer_save_payload (self);
 }
 
 static void
@@ -402,6 +478,9 @@ sb_composer_dispose (GObject *object)
   SbComposer *self = SB_COMPOSER (object);
 
   g_clear_handle_id (&self->validate_source, g_source_remove);
+  if (self->library != NULL)
+    g_signal_handlers_disconnect_by_data (sb_session_get_payloads (self->library), self);
+  g_clear_object (&self->library);
   gtk_widget_dispose_template (GTK_WIDGET (self), SB_TYPE_COMPOSER);
   G_OBJECT_CLASS (sb_composer_parent_class)->dispose (object);
 }

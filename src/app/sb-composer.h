@@ -6,6 +6,7 @@
 
 #include <gtk/gtk.h>
 #include "sb-payload.h"
+#include "sb-session.h"
 
 G_BEGIN_DECLS
 
@@ -46,6 +47,12 @@ void             sb_composer_set_can_send    (SbComposer      *self,
 guint            sb_composer_get_repeat_count (SbComposer     *self);
 double           sb_composer_get_rate        (SbComposer      *self);
 void             sb_composer_add_history     (SbComposer      *self);
+/* Saved payloads go to @session's payload library (saved with the
+ * session); without one they live as long as the composer. */
+void             sb_composer_set_library     (SbComposer      *self,
+                                              SbSession       *session);
+/* Save the current text as a payload, as the star button does. */
+void             sb_composer_save_payload    (SbComposer      *self);
 /* Ask for a send, as the Send button does. */
 void             sb_composer_activate_send   (SbComposer      *self,
                                               SbSendMode       mode);

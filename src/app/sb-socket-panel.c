@@ -157,6 +157,7 @@ sb_socket_panel_set_spec (SbSocketPanel *self,
   g_return_if_fail (spec == NULL || SB_IS_SOCKET_SPEC (spec));
 
   g_set_object (&self->session, session);
+  sb_composer_set_library (self->composer, session);
   /* only a socket of the document has steps */
   sb_steps_view_set_spec (self->steps_view, spec, session);
   sb_steps_view_set_bench_socket (self->steps_view, spec != NULL ? self->socket : NULL);
