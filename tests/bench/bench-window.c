@@ -24,6 +24,10 @@
  *          table (GtkColumnView) and the stream view (SbHexView), one step
  *          each frame for --scroll-seconds: by a page at a time from the top
  *          and back, and as a sweep over the whole range and back.
+ *  capture the Capture page, capturing on lo with "udp and port P", while a
+ *          thread floods 127.0.0.1:P with UDP (sendmmsg, unpaced) for
+ *          --seconds: packets sent (and the rate reached), captured, listed,
+ *          dropped by the kernel. Needs CAP_NET_RAW (root), else skipped.
  *  idle    (only with --only idle) what a frame costs with nothing to do.
  *
  * Frame figures: median fps and the 1st percentile (99 % of frame intervals
@@ -36,7 +40,7 @@
  * Run:
  *   xvfb-run -a -s '-screen 0 1280x800x24' env GDK_BACKEND=x11 \
  *     GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1 GTK_A11Y=none \
- *     build/tests/bench/bench-window [--seconds 10] [--only tcp,udp,scroll]
+ *     build/tests/bench/bench-window [--seconds 10] [--only tcp,udp,scroll,capture]
  */
 #include "config.h"
 
@@ -919,6 +923,173 @@ run_scroll (SbWindow *window)
   close_all (window);
 }
 
+/* ---- capture: the Capture page while lo is flooded ------------------------------------- */
+
+#define CAPTURE_BATCH 64   /* datagrams a sendmmsg() */
+
+typedef struct
+{
+  guint16 port;
+  int     seconds;
+  int     size;
+  guint64 sent;
+  gint64  start_us;
+  gint64  end_us;
+} Flooder;
+
+/* Unpaced: a connected UDP socket, sendmmsg() of CAPTURE_BATCH datagrams
+ * as fast as they go for --seconds. */
+static gpointer
+udp_flood_thread (gpointer data)
+{
+  Flooder *f = data;
+  struct sockaddr_in sin = { .sin_family = AF_INET };
+  int fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  struct mmsghdr msgs[CAPTURE_BATCH];
+  struct iovec iov[CAPTURE_BATCH];
+  guint8 *payload = g_malloc0 (f->size);
+  gint64 deadline;
+
+  sin.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  sin.sin_port = htons (f->port);
+  if (fd < 0 || connect (fd, (struct sockaddr *) &sin, sizeof sin) != 0)
+    g_error ("capture flood: %s", g_strerror (errno));
+  for (int k = 0; k < f->size; k++)
+    payload[k] = 'a' + (k % 26);
+  memset (msgs, 0, sizeof msgs);
+  for (guint i = 0; i < CAPTURE_BATCH; i++)
+    {
+      iov[i].iov_base = payload;
+      iov[i].iov_len = f->size;
+      msgs[i].msg_hdr.msg_iov = &iov[i];
+      msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+
+  f->start_us = g_get_monotonic_time ();
+  deadline = f->start_us + (gint64) f->seconds * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < deadline)
+    {
+      int r = sendmmsg (fd, msgs, CAPTURE_BATCH, 0);
+
+      if (r > 0)
+        f->sent += r;
+      else if (errno != EINTR && errno != ENOBUFS && errno != EAGAIN)
+        g_error ("capture flood: sendmmsg: %s", g_strerror (errno));
+    }
+  f->end_us = g_get_monotonic_time ();
+  close (fd);
+  g_free (payload);
+  return NULL;
+}
+
+static void
+run_capture (SbWindow *window)
+{
+  SbCapturePane *pane = sb_window_get_capture_pane (window);
+  SbCapture *capture = sb_capture_pane_get_capture (pane);
+  GListModel *store = G_LIST_MODEL (sb_capture_pane_get_store (pane));
+  GtkWidget *stack;
+  g_autofree char *previous = NULL;
+  g_autofree char *filter = NULL;
+  struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  socklen_t alen = sizeof a;
+  Flooder f = { 0 };
+  GThread *thread;
+  FrameStats st;
+  gint64 t0, t1, cpu0, cpu1, settle;
+  guint listed_flood, listed;
+  guint64 captured, dropped, ps_recv = 0, ring_dropped = 0, if_dropped = 0;
+  double rate;
+  int sink;
+  g_autoptr(GError) error = NULL;
+
+  g_print ("\n== capture: the Capture page, capturing on lo while UDP floods it, %d s ==\n", opt_seconds);
+  if (geteuid () != 0)
+    {
+      g_print ("  skipped: a live capture needs CAP_NET_RAW (run as root)\n");
+      return;
+    }
+
+  /* The flood's destination: a bound socket that never reads, so that
+   * nothing answers with ICMP. */
+  sink = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (sink < 0 || bind (sink, (struct sockaddr *) &a, sizeof a) != 0
+      || getsockname (sink, (struct sockaddr *) &a, &alen) != 0)
+    g_error ("sink socket: %s", g_strerror (errno));
+  f.port = ntohs (a.sin_port);
+  f.seconds = opt_seconds;
+  f.size = MAX (opt_udp_size, 8);
+
+  stack = gtk_widget_get_ancestor (GTK_WIDGET (pane), ADW_TYPE_VIEW_STACK);
+  g_assert_nonnull (stack);
+  previous = g_strdup (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (stack)));
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), "capture");
+  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (pane)));
+
+  if (!sb_capture_pane_set_interface (pane, "lo"))
+    g_error ("libpcap does not list lo");
+  filter = g_strdup_printf ("udp and port %u", f.port);
+  sb_capture_pane_set_filter (pane, filter);
+  if (sb_capture_pane_get_filter_error (pane) != NULL)
+    g_error ("filter: %s", sb_capture_pane_get_filter_error (pane));
+  if (!sb_capture_pane_start (pane, &error))
+    g_error ("the capture did not start: %s", error->message);
+  WAIT_FOR (sb_capture_get_state (capture) == SB_CAPTURE_LIVE);
+  run_for (300 * 1000);
+  g_print ("  filter \"%s\", %d-byte datagrams, sendmmsg() of %d, unpaced\n", filter, f.size, CAPTURE_BATCH);
+
+  frames_start ();
+  cpu0 = cpu_usec ();
+  t0 = g_get_monotonic_time ();
+  thread = g_thread_new ("capture-flood", udp_flood_thread, &f);
+  while ((t1 = g_get_monotonic_time ()) < t0 + (gint64) opt_seconds * G_USEC_PER_SEC)
+    g_main_context_iteration (NULL, TRUE);
+  cpu1 = cpu_usec ();
+  frames_stop ();
+  listed_flood = g_list_model_get_n_items (store);
+  g_thread_join (thread);
+  rate = f.sent / ((f.end_us - f.start_us) / 1e6);
+
+  /* Let the capture read what the ring still holds, then stop it: stopping
+   * takes the final statistics. */
+  settle = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (sb_capture_get_captured (capture) + sb_capture_get_dropped (capture) / 2 < f.sent
+         && g_get_monotonic_time () < settle)
+    g_main_context_iteration (NULL, TRUE);
+  run_for (300 * 1000);
+  sb_capture_pane_stop (pane);
+  run_for (300 * 1000);
+
+  captured = sb_capture_get_captured (capture);
+  dropped = sb_capture_get_dropped (capture);
+  sb_capture_get_stats (capture, &ps_recv, &ring_dropped, &if_dropped);
+  listed = g_list_model_get_n_items (store);
+  st = frames_stats ();
+
+  g_print ("  sent %" G_GUINT64_FORMAT " datagrams in %.2f s: %.0f pkt/s (aim >= 150000: %s)\n",
+           f.sent, (f.end_us - f.start_us) / 1e6, rate, bench_yes_no (rate >= 150000));
+  g_print ("  captured %" G_GUINT64_FORMAT " (%.2f %% of sent), listed %u (%u when the flood ended)\n",
+           captured, 100.0 * captured / MAX (f.sent, 1), listed, listed_flood);
+  g_print ("  dropped by the kernel %" G_GUINT64_FORMAT " (ring %" G_GUINT64_FORMAT ", interface %"
+           G_GUINT64_FORMAT "; on lo each datagram enters the ring twice); pcap ps_recv %" G_GUINT64_FORMAT "\n",
+           dropped, ring_dropped, if_dropped, ps_recv);
+  g_print ("  pane: %s\n", sb_capture_pane_get_counters_text (pane));
+  g_print ("  process CPU %.0f %% of one core (all threads)\n", 100.0 * (cpu1 - cpu0) / (t1 - t0));
+  print_frame_stats ("while capturing", &st);
+  g_print ("  target: median >= %.0f fps while the pane lists: %s (no gap over %.0f ms: %s)\n",
+           TARGET_FPS, bench_yes_no (st.median_fps >= TARGET_FPS), TARGET_GAP_MS,
+           bench_yes_no (st.max_gap_ms <= TARGET_GAP_MS));
+  g_print ("RESULT capture sent=%" G_GUINT64_FORMAT " rate=%.0f captured=%" G_GUINT64_FORMAT
+           " listed=%u kernel_drops=%" G_GUINT64_FORMAT " median_fps=%.1f p1_fps=%.1f max_gap_ms=%.1f\n",
+           f.sent, rate, captured, listed, dropped, st.median_fps, st.p1_fps, st.max_gap_ms);
+
+  close (sink);
+  gtk_widget_activate_action (GTK_WIDGET (pane), "capture.clear", NULL);
+  if (previous != NULL)
+    adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), previous);
+  run_for (300 * 1000);
+}
+
 /* ---- idle: what a frame costs on this display ------------------------------------------ */
 
 static void
@@ -967,7 +1138,7 @@ main (int   argc,
     { "events", 0, 0, G_OPTION_ARG_INT, &opt_events, "Events in the scrolled transcript (1000000)", "N" },
     { "scroll-seconds", 0, 0, G_OPTION_ARG_DOUBLE, &opt_scroll_seconds, "Seconds of each scroll run (5)", "S" },
     { "keep", 0, 0, G_OPTION_ARG_STRING, &keep, "tcp: clear the transcript above this (2G)", "SIZE" },
-    { "only", 0, 0, G_OPTION_ARG_STRING, &opt_only, "Comma-separated: idle,tcp,udp,scroll", "LIST" },
+    { "only", 0, 0, G_OPTION_ARG_STRING, &opt_only, "Comma-separated: idle,tcp,udp,scroll,capture", "LIST" },
     { "animate", 0, 0, G_OPTION_ARG_NONE, &opt_animate, "Redraw the whole window every frame", NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose, "List the longest gaps and the slowest frames", NULL },
     { NULL }
@@ -1030,6 +1201,8 @@ main (int   argc,
     run_udp (window);
   if (selected ("scroll"))
     run_scroll (window);
+  if (selected ("capture"))
+    run_capture (window);
 
   gtk_window_destroy (GTK_WINDOW (window));
   run_for (200 * 1000);
