@@ -42,6 +42,7 @@ struct _SbCapturePane
   GtkLabel           *banner_title;
   GtkLabel           *banner_label;
   GtkSpinButton      *snaplen_spin;
+  GtkSpinButton      *buffer_spin;
   GtkSwitch          *promiscuous_switch;
   GtkSwitch          *immediate_switch;
   GtkStack           *list_stack;
@@ -770,6 +771,8 @@ apply_settings (SbCapturePane *self)
   sb_capture_set_snaplen (self->capture, gtk_spin_button_get_value_as_int (self->snaplen_spin));
   sb_capture_set_promiscuous (self->capture, gtk_switch_get_active (self->promiscuous_switch));
   sb_capture_set_immediate (self->capture, gtk_switch_get_active (self->immediate_switch));
+  sb_capture_set_buffer_size (self->capture,
+                              (guint) gtk_spin_button_get_value_as_int (self->buffer_spin) * 1024 * 1024);
 }
 
 static void
@@ -1257,6 +1260,7 @@ sb_capture_pane_class_init (SbCapturePaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbCapturePane, banner_title);
   gtk_widget_class_bind_template_child (widget_class, SbCapturePane, banner_label);
   gtk_widget_class_bind_template_child (widget_class, SbCapturePane, snaplen_spin);
+  gtk_widget_class_bind_template_child (widget_class, SbCapturePane, buffer_spin);
   gtk_widget_class_bind_template_child (widget_class, SbCapturePane, promiscuous_switch);
   gtk_widget_class_bind_template_child (widget_class, SbCapturePane, immediate_switch);
   gtk_widget_class_bind_template_child (widget_class, SbCapturePane, list_stack);

@@ -175,7 +175,7 @@ update_row (GtkWidget *box)
     label = sb_socket_dup_label (socket);
   gtk_image_set_from_icon_name (GTK_IMAGE (icon), state_icon (socket));
   gtk_label_set_label (GTK_LABEL (title), label);
-  state = g_strdup (sb_state_to_string (sb_socket_get_state (socket)));
+  state = g_strdup (_(sb_state_to_string (sb_socket_get_state (socket))));
   if (sb_socket_get_listener (socket) == NULL
       && sb_socket_get_socket_type (socket) == SB_SOCKET_STREAM)
     {

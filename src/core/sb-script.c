@@ -12,6 +12,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "sb-match.h"
@@ -259,7 +260,7 @@ step_done (SbScript *self,
         self->error = g_error_copy (error);
       g_free (detail);
       set_status (self, index, SB_STEP_FAILED, g_strdup (error->message), error);
-      skip = g_strdup_printf ("not run: step %u (%s) failed", index + 1,
+      skip = g_strdup_printf (_("not run: step %u (%s) failed"), index + 1,
                               sb_step_kind_to_string (sb_step_get_kind (current_step (self))));
       for (guint i = index + 1; i < self->steps->len; i++)
         set_status (self, i, SB_STEP_SKIPPED, g_strdup (skip), NULL);
@@ -846,8 +847,8 @@ pump_outgoing (SbScript *self)
         {
           if (o->is_step && self->busy && o->generation == self->generation)
             step_fail (self, SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_STATE,
-                       "Cannot send: the socket is %s",
-                       sb_state_to_string (sb_socket_get_state (self->conn)));
+                       _("Cannot send: the socket is %s"),
+                       _(sb_state_to_string (sb_socket_get_state (self->conn))));
           outgoing_free (o);
         }
       return;
@@ -912,7 +913,7 @@ received_so_far (SbScript *self)
   g_autofree char *excerpt = NULL;
 
   if (self->pending->len == 0)
-    return g_strdup ("nothing received");
+    return g_strdup (_("nothing received"));
   excerpt = sb_bytes_excerpt (self->pending->data, self->pending->len, 60);
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "received %u byte: %s",
                                        "received %u bytes: %s", self->pending->len),
@@ -952,14 +953,14 @@ check_waiting (SbScript *self)
 
           merge_captures (self, captures);
           consume (self, end);
-          step_done (self, g_strdup_printf ("received %s", matched), NULL);
+          step_done (self, g_strdup_printf (_("received %s"), matched), NULL);
         }
       else if (r == SB_MATCH_RESULT_MISMATCH)
         {
           g_autofree char *got = sb_bytes_excerpt (self->pending->data, self->pending->len, 60);
 
           step_fail (self, SB_SCRIPT_ERROR, SB_SCRIPT_ERROR_MISMATCH,
-                     "expected exactly %s, received %s", what, got);
+                     _("expected exactly %s, received %s"), what, got);
         }
       else if (self->read_error != NULL)
         step_done (self, NULL, g_error_copy (self->read_error));
@@ -968,7 +969,7 @@ check_waiting (SbScript *self)
           g_autofree char *so_far = received_so_far (self);
 
           step_fail (self, SB_SCRIPT_ERROR, SB_SCRIPT_ERROR_CLOSED,
-                     "the peer closed the connection before %s arrived (%s)", what, so_far);
+                     _("the peer closed the connection before %s arrived (%s)"), what, so_far);
         }
       return;
     }
@@ -986,7 +987,7 @@ check_waiting (SbScript *self)
         return;
       if (n == 0)
         {
-          step_done (self, g_strdup ("the peer closed the connection (EOF): received 0 bytes"),
+          step_done (self, g_strdup (_("the peer closed the connection (EOF): received 0 bytes")),
                      NULL);
           return;
         }
@@ -1018,11 +1019,11 @@ wait_timeout_cb (gpointer user_data)
       g_autofree char *what = sb_matcher_describe (self->expect);
 
       step_fail (self, SB_SCRIPT_ERROR, SB_SCRIPT_ERROR_TIMED_OUT,
-                 "timed out after %d ms waiting for %s (%s)", self->wait_timeout, what, so_far);
+                 _("timed out after %d ms waiting for %s (%s)"), self->wait_timeout, what, so_far);
     }
   else
     step_fail (self, SB_SCRIPT_ERROR, SB_SCRIPT_ERROR_TIMED_OUT,
-               "timed out after %d ms waiting for data", self->wait_timeout);
+               _("timed out after %d ms waiting for data"), self->wait_timeout);
   return G_SOURCE_REMOVE;
 }
 
@@ -1124,7 +1125,7 @@ step_destination (SbScript   *self,
   if (host[0] == '\0')
     {
       g_set_error (error, SB_SCRIPT_ERROR, SB_SCRIPT_ERROR_INVALID,
-                   "No remote host: set the socket's remote address or the step's host");
+                   _("No remote host: set the socket's remote address or the step's host"));
       return FALSE;
     }
   if (port_from[0] != '\0')
@@ -1134,7 +1135,7 @@ step_destination (SbScript   *self,
       if (self->port_lookup == NULL)
         {
           g_set_error (error, SB_SCRIPT_ERROR, SB_SCRIPT_ERROR_INVALID,
-                       "The port comes from the socket “%s”, which is not part of this run",
+                       _("The port comes from the socket “%s”, which is not part of this run"),
                        port_from);
           return FALSE;
         }
@@ -1145,7 +1146,7 @@ step_destination (SbScript   *self,
   if (port <= 0)
     {
       g_set_error (error, SB_SCRIPT_ERROR, SB_SCRIPT_ERROR_INVALID,
-                   "No remote port: port 0 cannot be a destination");
+                   _("No remote port: port 0 cannot be a destination"));
       return FALSE;
     }
   *out_host = g_strdup (host);
@@ -1187,7 +1188,7 @@ accept_cb (GObject      *object,
   attach_conn (self, child);
   start_reading (self);
   peer = sb_address_to_string (sb_socket_get_remote_address (child));
-  step_done (self, g_strdup_printf ("accepted a connection from %s", peer), NULL);
+  step_done (self, g_strdup_printf (_("accepted a connection from %s"), peer), NULL);
 }
 
 static void
@@ -1212,7 +1213,7 @@ connect_cb (GObject      *object,
     }
   start_reading (self);
   peer = sb_address_to_string (sb_socket_get_remote_address (SB_SOCKET (object)));
-  step_done (self, g_strdup_printf ("connected to %s", peer), NULL);
+  step_done (self, g_strdup_printf (_("connected to %s"), peer), NULL);
 }
 
 static void
@@ -1282,7 +1283,7 @@ step_bytes (SbScript *self,
           {
             if (path == NULL)
               g_set_error (error, SB_SCRIPT_ERROR, SB_SCRIPT_ERROR_INVALID,
-                           "Cannot read “%s”: not a local file", data);
+                           _("Cannot read “%s”: not a local file"), data);
             return NULL;
           }
         return g_mapped_file_get_bytes (mapped);
@@ -1292,7 +1293,7 @@ step_bytes (SbScript *self,
       if (self->session == NULL)
         {
           g_set_error (error, SB_SCRIPT_ERROR, SB_SCRIPT_ERROR_INVALID,
-                       "No payload library: the payload “%s” needs the session", data);
+                       _("No payload library: the payload “%s” needs the session"), data);
           return NULL;
         }
       return sb_session_dup_payload_bytes (self->session, data, error);
@@ -1348,8 +1349,8 @@ run_send (SbScript *self,
       if (!connected && self->last_sender == NULL)
         {
           step_fail (self, SB_SCRIPT_ERROR, SB_SCRIPT_ERROR_INVALID,
-                     "This datagram socket has no destination: set its remote address, connect "
-                     "it, or receive a datagram first (a send then answers its sender)");
+                     _("This datagram socket has no destination: set its remote address, connect "
+                     "it, or receive a datagram first (a send then answers its sender)"));
           return;
         }
       n = send_datagram (self, connected ? NULL : self->last_sender, bytes, &error);
@@ -1381,7 +1382,7 @@ wait_done_cb (gpointer user_data)
   SbScript *self = user_data;
 
   self->timer_id = 0;
-  step_done (self, g_strdup_printf ("waited %d ms", sb_step_get_ms (current_step (self))), NULL);
+  step_done (self, g_strdup_printf (_("waited %d ms"), sb_step_get_ms (current_step (self))), NULL);
   return G_SOURCE_REMOVE;
 }
 
@@ -1423,7 +1424,7 @@ exec_step (SbScript *self,
           }
         start_reading (self);
         local = sb_address_to_string (sb_socket_get_local_address (self->socket));
-        step_done (self, g_strdup_printf ("bound to %s", local), NULL);
+        step_done (self, g_strdup_printf (_("bound to %s"), local), NULL);
       }
       return;
 
@@ -1439,7 +1440,7 @@ exec_step (SbScript *self,
             return;
           }
         local = sb_address_to_string (sb_socket_get_local_address (self->socket));
-        step_done (self, g_strdup_printf ("listening on %s (backlog %d)", local, backlog), NULL);
+        step_done (self, g_strdup_printf (_("listening on %s (backlog %d)"), local, backlog), NULL);
       }
       return;
 
@@ -1491,9 +1492,9 @@ exec_step (SbScript *self,
       if (!can_read (self))
         {
           step_fail (self, SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_STATE,
-                     "Nothing to read from: the socket is %s; %s",
-                     sb_state_to_string (sb_socket_get_state (self->conn)),
-                     is_stream (self) ? "connect or accept first" : "bind or send first");
+                     _("Nothing to read from: the socket is %s; %s"),
+                     _(sb_state_to_string (sb_socket_get_state (self->conn))),
+                     is_stream (self) ? _("connect or accept first") : _("bind or send first"));
           return;
         }
       start_wait_timer (self, step_timeout (self, step));
@@ -1508,7 +1509,7 @@ exec_step (SbScript *self,
       if (!sb_socket_shutdown (self->conn, sb_step_get_how (step), &error))
         step_done (self, NULL, error);
       else
-        step_done (self, g_strdup_printf ("shut down %s",
+        step_done (self, g_strdup_printf (_("shut down %s"),
                                           sb_shutdown_how_to_string (sb_step_get_how (step))),
                    NULL);
       return;
@@ -1517,11 +1518,11 @@ exec_step (SbScript *self,
       if (sb_socket_get_state (self->conn) == SB_STATE_CLOSED)
         {
           step_fail (self, SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_STATE,
-                     "Cannot close: the socket is already closed");
+                     _("Cannot close: the socket is already closed"));
           return;
         }
       sb_socket_close (self->conn);
-      step_done (self, g_strdup ("closed"), NULL);
+      step_done (self, g_strdup (_("closed")), NULL);
       return;
 
     case SB_N_STEP_KINDS:
@@ -1616,7 +1617,7 @@ start (SbScript           *self,
   if (self->task != NULL || self->busy)
     {
       g_task_return_new_error (task, SB_SCRIPT_ERROR, SB_SCRIPT_ERROR_BUSY,
-                               "The script is already running a step");
+                               _("The script is already running a step"));
       return;
     }
   if (self->finished)

@@ -12,6 +12,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 #include <json-glib/json-glib.h>
 
@@ -458,7 +459,7 @@ sb_session_dup_payload_bytes (SbSession  *self,
   if (entry == NULL)
     {
       g_set_error (error, SB_SESSION_ERROR, SB_SESSION_ERROR_INVALID,
-                   "There is no payload “%s” in the session's library", name);
+                   _("There is no payload “%s” in the session's library"), name);
       return NULL;
     }
   return sb_payload_parse (sb_payload_entry_get_format (entry) == SB_DATA_HEX ? SB_PAYLOAD_HEX
@@ -854,7 +855,7 @@ lfail (Loader        *L,
   for (guint n = L->depth + 1; n > 0; n--)
     if (sb_json_scan_find (L->data, L->len, L->path, n - 1, &pos))
       break;
-  g_set_error (L->error, SB_SESSION_ERROR, code, "line %u, column %u: %s", pos.line, pos.column,
+  g_set_error (L->error, SB_SESSION_ERROR, code, _("line %u, column %u: %s"), pos.line, pos.column,
                message);
   return FALSE;
 }
@@ -892,9 +893,9 @@ type_name (JsonNode *node)
   switch (json_node_get_node_type (node))
     {
     case JSON_NODE_OBJECT:
-      return "an object";
+      return _("an object");
     case JSON_NODE_ARRAY:
-      return "an array";
+      return _("an array");
     case JSON_NODE_NULL:
       return "null";
     case JSON_NODE_VALUE:
@@ -902,13 +903,13 @@ type_name (JsonNode *node)
       switch (json_node_get_value_type (node))
         {
         case G_TYPE_STRING:
-          return "a string";
+          return _("a string");
         case G_TYPE_BOOLEAN:
-          return "true or false";
+          return _("true or false");
         case G_TYPE_INT64:
-          return "a whole number";
+          return _("a whole number");
         default:
-          return "a number";
+          return _("a number");
         }
     }
 }
@@ -935,7 +936,7 @@ get_string (Loader      *L,
     return TRUE;
   push_key (L, name);
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return lfail (L, SB_SESSION_ERROR_INVALID, "“%s” must be a string, not %s", name,
+    return lfail (L, SB_SESSION_ERROR_INVALID, _("“%s” must be a string, not %s"), name,
                   type_name (node));
   *out = json_node_get_string (node);
   pop (L);
@@ -959,19 +960,19 @@ get_int (Loader     *L,
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
     {
       if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_DOUBLE)
-        return lfail (L, SB_SESSION_ERROR_INVALID, "“%s” must be a whole number", name);
-      return lfail (L, SB_SESSION_ERROR_INVALID, "“%s” must be a number, not %s", name,
+        return lfail (L, SB_SESSION_ERROR_INVALID, _("“%s” must be a whole number"), name);
+      return lfail (L, SB_SESSION_ERROR_INVALID, _("“%s” must be a number, not %s"), name,
                     type_name (node));
     }
   v = json_node_get_int (node);
   if (v < min || v > max)
     {
       if (min == 0 && v < 0)
-        return lfail (L, SB_SESSION_ERROR_INVALID, "“%s” is %" G_GINT64_FORMAT
-                      ": it cannot be negative (at most %" G_GINT64_FORMAT ")", name, v, max);
+        return lfail (L, SB_SESSION_ERROR_INVALID, _("“%s” is %lld: it cannot be negative (at most %lld)"),
+                      name, (long long) v, (long long) max);
       return lfail (L, SB_SESSION_ERROR_INVALID,
-                    "“%s” is %" G_GINT64_FORMAT ": it must be from %" G_GINT64_FORMAT
-                    " to %" G_GINT64_FORMAT, name, v, min, max);
+                    _("“%s” is %lld: it must be from %lld to %lld"),
+                    name, (long long) v, (long long) min, (long long) max);
     }
   *out = (int) v;
   pop (L);
@@ -990,7 +991,7 @@ get_bool (Loader     *L,
     return TRUE;
   push_key (L, name);
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    return lfail (L, SB_SESSION_ERROR_INVALID, "“%s” must be true or false, not %s", name,
+    return lfail (L, SB_SESSION_ERROR_INVALID, _("“%s” must be true or false, not %s"), name,
                   type_name (node));
   *out = json_node_get_boolean (node);
   pop (L);
@@ -1023,7 +1024,7 @@ get_enum (Loader            *L,
     g_autofree char *shown = sb_bytes_excerpt ((const guint8 *) value, strlen (value), 40);
 
     push_key (L, name);
-    return lfail (L, SB_SESSION_ERROR_INVALID, "unknown %s %s: use one of %s", what, shown, list);
+    return lfail (L, SB_SESSION_ERROR_INVALID, _("unknown %s %s: use one of %s"), what, shown, list);
   }
 }
 
@@ -1041,7 +1042,7 @@ get_object (Loader      *L,
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
       push_key (L, name);
-      return lfail (L, SB_SESSION_ERROR_INVALID, "“%s” must be an object { … }, not %s", name,
+      return lfail (L, SB_SESSION_ERROR_INVALID, _("“%s” must be an object { … }, not %s"), name,
                     type_name (node));
     }
   *out = json_node_get_object (node);
@@ -1062,7 +1063,7 @@ get_array (Loader     *L,
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {
       push_key (L, name);
-      return lfail (L, SB_SESSION_ERROR_INVALID, "“%s” must be an array [ … ], not %s", name,
+      return lfail (L, SB_SESSION_ERROR_INVALID, _("“%s” must be an array [ … ], not %s"), name,
                     type_name (node));
     }
   *out = json_node_get_array (node);
@@ -1080,7 +1081,7 @@ element_object (Loader      *L,
   JsonNode *node = json_array_get_element (array, i);
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return lfail (L, SB_SESSION_ERROR_INVALID, "each %s must be an object { … }, not %s", what,
+    return lfail (L, SB_SESSION_ERROR_INVALID, _("each %s must be an object { … }, not %s"), what,
                   type_name (node));
   *out = json_node_get_object (node);
   return TRUE;
@@ -1143,7 +1144,7 @@ check_port_from (Loader     *L,
   push_key (L, member_name);
   if (!g_hash_table_contains (L->socket_names, value))
     return lfail (L, SB_SESSION_ERROR_INVALID,
-                  "“%s” names the socket “%s”, which the session does not have", member_name,
+                  _("“%s” names the socket “%s”, which the session does not have"), member_name,
                   value);
   pop (L);
   return TRUE;
@@ -1161,12 +1162,12 @@ load_step (Loader       *L,
   int timeout = SB_STEP_TIMEOUT_INHERIT, ms = 0, size = 0;
   const char *label = "", *host = "", *port_from = "", *data = "", *pattern = "";
 
-  if (!get_enum (L, o, "kind", kind_names, "step kind", &kind))
+  if (!get_enum (L, o, "kind", kind_names, _("step kind"), &kind))
     return FALSE;
   if (kind < 0)
     return lfail (L, SB_SESSION_ERROR_INVALID,
-                  "step %u has no “kind”: bind, listen, accept, connect, send, expect, receive, "
-                  "wait, shutdown or close", index + 1);
+                  _("step %u has no “kind”: bind, listen, accept, connect, send, expect, receive, "
+                  "wait, shutdown or close"), index + 1);
   if (!get_string (L, o, "label", &label))
     return FALSE;
 
@@ -1195,7 +1196,7 @@ load_step (Loader       *L,
       break;
 
     case SB_STEP_SEND:
-      if (!get_enum (L, o, "format", format_names, "data format", &format)
+      if (!get_enum (L, o, "format", format_names, _("data format"), &format)
           || !get_string (L, o, "data", &data))
         return FALSE;
       if (format == SB_DATA_TEXT || format == SB_DATA_HEX)
@@ -1207,19 +1208,19 @@ load_step (Loader       *L,
         {
           push_key (L, "data");
           return lfail (L, SB_SESSION_ERROR_INVALID, format == SB_DATA_FILE
-                        ? "a send of a file needs the file's path in “data”"
-                        : "a send of a library payload needs the payload's name in “data”");
+                        ? _("a send of a file needs the file's path in “data”")
+                        : _("a send of a library payload needs the payload's name in “data”"));
         }
       else if (format == SB_DATA_PAYLOAD && sb_session_find_payload (L->session, data) == NULL)
         {
           push_key (L, "data");
           return lfail (L, SB_SESSION_ERROR_INVALID,
-                        "there is no payload “%s” in the session's “payloads”", data);
+                        _("there is no payload “%s” in the session's “payloads”"), data);
         }
       break;
 
     case SB_STEP_EXPECT:
-      if (!get_enum (L, o, "match", match_names, "match kind", &match)
+      if (!get_enum (L, o, "match", match_names, _("match kind"), &match)
           || !get_string (L, o, "pattern", &pattern)
           || !check_pattern (L, match, pattern))
         return FALSE;
@@ -1236,7 +1237,7 @@ load_step (Loader       *L,
       break;
 
     case SB_STEP_SHUTDOWN:
-      if (!get_enum (L, o, "how", how_names, "shutdown direction", &how))
+      if (!get_enum (L, o, "how", how_names, _("shutdown direction"), &how))
         return FALSE;
       break;
 
@@ -1285,12 +1286,12 @@ load_socket (Loader     *L,
     {
       push_key (L, "name");
       return lfail (L, SB_SESSION_ERROR_INVALID,
-                    "a second socket named “%s”: each socket needs its own name", name);
+                    _("a second socket named “%s”: each socket needs its own name"), name);
     }
   g_hash_table_add (seen, (gpointer) name);
 
-  if (!get_enum (L, o, "family", family_names, "socket family", &family)
-      || !get_enum (L, o, "type", type_names, "socket type", &type))
+  if (!get_enum (L, o, "family", family_names, _("socket family"), &family)
+      || !get_enum (L, o, "type", type_names, _("socket type"), &type))
     return FALSE;
 
   node = member (o, "protocol");
@@ -1301,7 +1302,7 @@ load_socket (Loader     *L,
       if (!sb_protocol_parse (json_node_get_string (node), family, &protocol, &local))
         return lfail (L, SB_SESSION_ERROR_INVALID, "%s", local->message);
       if (protocol < 0 || protocol > 65535)
-        return lfail (L, SB_SESSION_ERROR_INVALID, "“protocol” must be from 0 to 65535");
+        return lfail (L, SB_SESSION_ERROR_INVALID, _("“protocol” must be from 0 to 65535"));
       pop (L);
     }
   else if (!get_int (L, o, "protocol", 0, 65535, &protocol))
@@ -1345,19 +1346,19 @@ load_socket (Loader     *L,
               g_autoptr(GInetAddress) address = NULL;
 
               push_index (L, i);
-              if (!element_object (L, array, i, "multicast group", &g)
+              if (!element_object (L, array, i, _("multicast group"), &g)
                   || !get_string (L, g, "group", &group)
                   || !get_string (L, g, "iface", &iface))
                 return FALSE;
               if (group == NULL)
                 return lfail (L, SB_SESSION_ERROR_INVALID,
-                              "a multicast group needs its “group” address, e.g. 239.1.2.3");
+                              _("a multicast group needs its “group” address, e.g. 239.1.2.3"));
               address = g_inet_address_new_from_string (group);
               if (address == NULL || !g_inet_address_get_is_multicast (address))
                 {
                   push_key (L, "group");
                   return lfail (L, SB_SESSION_ERROR_INVALID,
-                                "“%s” is not a multicast address (224.0.0.0/4 or ff00::/8)",
+                                _("“%s” is not a multicast address (224.0.0.0/4 or ff00::/8)"),
                                 group);
                 }
               sb_socket_spec_add_multicast_group (spec, group, iface);
@@ -1428,11 +1429,11 @@ load_socket (Loader     *L,
           g_autoptr(SbReplyRule) rule = NULL;
 
           push_index (L, i);
-          if (!element_object (L, array, i, "auto-reply rule", &r)
-              || !get_enum (L, r, "match", match_names, "match kind", &match)
+          if (!element_object (L, array, i, _("auto-reply rule"), &r)
+              || !get_enum (L, r, "match", match_names, _("match kind"), &match)
               || !get_string (L, r, "pattern", &pattern)
               || !check_pattern (L, match, pattern)
-              || !get_enum (L, r, "format", template_format_names, "reply format", &format)
+              || !get_enum (L, r, "format", template_format_names, _("reply format"), &format)
               || !get_string (L, r, "reply", &reply)
               || !check_template (L, "reply", format, reply, TRUE))
             return FALSE;
@@ -1453,7 +1454,7 @@ load_socket (Loader     *L,
           JsonObject *s;
 
           push_index (L, i);
-          if (!element_object (L, array, i, "step", &s) || !load_step (L, s, spec, i))
+          if (!element_object (L, array, i, _("step"), &s) || !load_step (L, s, spec, i))
             return FALSE;
           pop (L);
         }
@@ -1476,15 +1477,15 @@ load_root (Loader   *L,
 
   if (!JSON_NODE_HOLDS_OBJECT (root))
     return lfail (L, SB_SESSION_ERROR_NOT_A_SESSION,
-                  "this is not a Sockbench session: a session file is a JSON object "
-                  "{ \"format\": \"%s\", \"version\": %d, … }, not %s",
+                  _("this is not a Sockbench session: a session file is a JSON object "
+                  "{ \"format\": \"%s\", \"version\": %d, … }, not %s"),
                   SB_SESSION_FORMAT, SB_SESSION_VERSION, type_name (root));
   o = json_node_get_object (root);
 
   node = member (o, "format");
   if (node == NULL)
     return lfail (L, SB_SESSION_ERROR_NOT_A_SESSION,
-                  "this is not a Sockbench session: it has no \"format\": \"%s\"",
+                  _("this is not a Sockbench session: it has no \"format\": \"%s\""),
                   SB_SESSION_FORMAT);
   if (!get_string (L, o, "format", &format))
     return FALSE;
@@ -1494,26 +1495,26 @@ load_root (Loader   *L,
 
       push_key (L, "format");
       return lfail (L, SB_SESSION_ERROR_NOT_A_SESSION,
-                    "this is not a Sockbench session: “format” is %s, not “%s”", shown,
+                    _("this is not a Sockbench session: “format” is %s, not “%s”"), shown,
                     SB_SESSION_FORMAT);
     }
 
   node = member (o, "version");
   if (node == NULL)
-    return lfail (L, SB_SESSION_ERROR_VERSION, "the session has no “version” (this Sockbench "
-                                               "writes version %d)", SB_SESSION_VERSION);
+    return lfail (L, SB_SESSION_ERROR_VERSION, _("the session has no “version” (this Sockbench "
+                                               "writes version %d)"), SB_SESSION_VERSION);
   push_key (L, "version");
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return lfail (L, SB_SESSION_ERROR_VERSION, "“version” must be a whole number, not %s",
+    return lfail (L, SB_SESSION_ERROR_VERSION, _("“version” must be a whole number, not %s"),
                   type_name (node));
   if (json_node_get_int (node) > SB_SESSION_VERSION)
     return lfail (L, SB_SESSION_ERROR_VERSION,
-                  "this session is version %" G_GINT64_FORMAT " of the file format, written by a "
-                  "newer Sockbench; this one reads version %d: update Sockbench to open it",
-                  json_node_get_int (node), SB_SESSION_VERSION);
+                  _("this session is version %lld of the file format, written by a "
+                    "newer Sockbench; this one reads version %d: update Sockbench to open it"),
+                  (long long) json_node_get_int (node), SB_SESSION_VERSION);
   if (json_node_get_int (node) < 1)
-    return lfail (L, SB_SESSION_ERROR_VERSION, "“version” is %" G_GINT64_FORMAT
-                  ": versions start at 1", json_node_get_int (node));
+    return lfail (L, SB_SESSION_ERROR_VERSION, _("“version” is %lld: versions start at 1"),
+                  (long long) json_node_get_int (node));
   pop (L);
 
   if (!get_string (L, o, "description", &description))
@@ -1536,18 +1537,18 @@ load_root (Loader   *L,
           g_autoptr(SbPayloadEntry) entry = NULL;
 
           push_index (L, i);
-          if (!element_object (L, array, i, "payload", &p)
+          if (!element_object (L, array, i, _("payload"), &p)
               || !get_string (L, p, "name", &name)
-              || !get_enum (L, p, "format", template_format_names, "payload format", &pformat)
+              || !get_enum (L, p, "format", template_format_names, _("payload format"), &pformat)
               || !get_string (L, p, "data", &data)
               || !check_template (L, "data", pformat, data, FALSE))
             return FALSE;
           if (name == NULL || name[0] == '\0')
-            return lfail (L, SB_SESSION_ERROR_INVALID, "a payload needs a “name”");
+            return lfail (L, SB_SESSION_ERROR_INVALID, _("a payload needs a “name”"));
           if (!g_hash_table_add (names, (gpointer) name))
             {
               push_key (L, "name");
-              return lfail (L, SB_SESSION_ERROR_INVALID, "a second payload named “%s”", name);
+              return lfail (L, SB_SESSION_ERROR_INVALID, _("a second payload named “%s”"), name);
             }
           entry = sb_payload_entry_new (name, pformat, data);
           sb_session_append_payload (L->session, entry);
@@ -1581,7 +1582,7 @@ load_root (Loader   *L,
           JsonObject *s;
 
           push_index (L, i);
-          if (!element_object (L, array, i, "socket", &s) || !load_socket (L, s, i, seen))
+          if (!element_object (L, array, i, _("socket"), &s) || !load_socket (L, s, i, seen))
             return FALSE;
           pop (L);
         }
@@ -1632,7 +1633,7 @@ set_json_glib_error (GError    **error,
       while (*rest == ' ')
         rest++;
     }
-  g_set_error (error, SB_SESSION_ERROR, SB_SESSION_ERROR_SYNTAX, "line %u, column %u: %s",
+  g_set_error (error, SB_SESSION_ERROR, SB_SESSION_ERROR_SYNTAX, _("line %u, column %u: %s"),
                MAX (line, 1), MAX (column, 1), rest);
 }
 
@@ -1655,8 +1656,8 @@ sb_session_new_from_data (const char *data,
   if (length > SB_SESSION_MAX_SIZE)
     {
       g_set_error (error, SB_SESSION_ERROR, SB_SESSION_ERROR_TOO_LARGE,
-                   "line 1, column 1: the file has %" G_GSIZE_FORMAT " bytes; a session file "
-                   "holds at most %d MiB", length, SB_SESSION_MAX_SIZE / (1024 * 1024));
+                   _("line 1, column 1: the file has %zu bytes; a session file "
+                     "holds at most %d MiB"), (size_t) length, SB_SESSION_MAX_SIZE / (1024 * 1024));
       return NULL;
     }
   if (!sb_json_scan_check (data, length, SB_SESSION_MAX_DEPTH, &pos, &problem, &message))
@@ -1664,7 +1665,7 @@ sb_session_new_from_data (const char *data,
       g_set_error (error, SB_SESSION_ERROR,
                    problem == SB_JSON_SCAN_TOO_DEEP ? SB_SESSION_ERROR_TOO_DEEP
                                                     : SB_SESSION_ERROR_SYNTAX,
-                   "line %u, column %u: %s", pos.line, pos.column, message);
+                   _("line %u, column %u: %s"), pos.line, pos.column, message);
       return NULL;
     }
 
@@ -1710,8 +1711,8 @@ sb_session_new_from_file (GFile        *file,
       && g_file_info_get_size (info) > SB_SESSION_MAX_SIZE)
     {
       g_set_error (error, SB_SESSION_ERROR, SB_SESSION_ERROR_TOO_LARGE,
-                   "line 1, column 1: the file has %" G_GOFFSET_FORMAT " bytes; a session file "
-                   "holds at most %d MiB", g_file_info_get_size (info),
+                   _("line 1, column 1: the file has %lld bytes; a session file "
+                     "holds at most %d MiB"), (long long) g_file_info_get_size (info),
                    SB_SESSION_MAX_SIZE / (1024 * 1024));
       return NULL;
     }

@@ -20,6 +20,7 @@
 #include <net/ethernet.h>
 #include <sys/socket.h>
 #include <glib-unix.h>
+#include <glib/gi18n-lib.h>
 
 #include "sb-socket.h"
 
@@ -155,13 +156,15 @@ sb_state_to_string (SbSocketState state)
 {
   switch (state)
     {
-    case SB_STATE_CREATED: return "created";
-    case SB_STATE_BOUND: return "bound";
-    case SB_STATE_LISTENING: return "listening";
-    case SB_STATE_CONNECTING: return "connecting";
-    case SB_STATE_CONNECTED: return "connected";
-    case SB_STATE_SHUT_DOWN: return "shut down";
-    case SB_STATE_CLOSED: return "closed";
+    /* The names stay English here (tests and machine output use them);
+     * people see them through _() (sb-socket-panel.c). */
+    case SB_STATE_CREATED: return N_("created");
+    case SB_STATE_BOUND: return N_("bound");
+    case SB_STATE_LISTENING: return N_("listening");
+    case SB_STATE_CONNECTING: return N_("connecting");
+    case SB_STATE_CONNECTED: return N_("connected");
+    case SB_STATE_SHUT_DOWN: return N_("shut down");
+    case SB_STATE_CLOSED: return N_("closed");
     default: return "unknown";
     }
 }
@@ -264,42 +267,60 @@ sb_socket_error_from_errno (int errsv)
 
 /* A sentence about what to do, for the errors people meet most. */
 static const char *
-errno_hint (int         errsv,
-            const char *what)
+errno_hint (int      errsv,
+            gboolean bind)
 {
   switch (errsv)
     {
     case ECONNREFUSED:
-      return "nothing is listening on that port";
+      return _("nothing is listening on that port");
     case EADDRINUSE:
-      return "another socket is bound to that port; pick another port or enable reuse address";
+      return _("another socket is bound to that port; pick another port or enable reuse address");
     case EACCES:
-      if (g_str_has_prefix (what, "bind"))
-        return "ports below 1024 need privileges (CAP_NET_BIND_SERVICE); pick a port above 1023";
-      return "permission denied";
+      if (bind)
+        return _("ports below 1024 need privileges (CAP_NET_BIND_SERVICE); pick a port above 1023");
+      return _("permission denied");
     case EPERM:
-      return "raw and packet sockets need CAP_NET_RAW: run as root, inside 'unshare -rn', or grant it with 'sudo setcap cap_net_raw,cap_net_admin+ep' on the binary";
+      return _("raw and packet sockets need CAP_NET_RAW: run as root, inside 'unshare -rn', or grant it with 'sudo setcap cap_net_raw,cap_net_admin+ep' on the binary");
     case ECONNRESET:
-      return "the peer reset the connection";
+      return _("the peer reset the connection");
     case EPIPE:
-      return "the peer has closed the connection";
+      return _("the peer has closed the connection");
     case ENETUNREACH:
     case EHOSTUNREACH:
-      return "no route to that address; check the address and the network";
+      return _("no route to that address; check the address and the network");
     case EADDRNOTAVAIL:
-      return "that address does not belong to this machine";
+      return _("that address does not belong to this machine");
     case EMFILE:
     case ENFILE:
-      return "too many open files; close some sockets or raise the limit (ulimit -n)";
+      return _("too many open files; close some sockets or raise the limit (ulimit -n)");
     case EMSGSIZE:
-      return "the message is too long for one datagram";
+      return _("the message is too long for one datagram");
     case ENOTCONN:
-      return "the socket is not connected";
+      return _("the socket is not connected");
     case EDESTADDRREQ:
-      return "the socket has no destination; connect it or use send to";
+      return _("the socket has no destination; connect it or use send to");
     default:
       return NULL;
     }
+}
+
+/* @what is translated, so whether it is a bind comes separately. */
+static void
+set_errno_error_full (GError    **error,
+                      int         errsv,
+                      const char *what,
+                      gboolean    bind)
+{
+  const char *hint = errno_hint (errsv, bind);
+  g_autofree char *reason = g_ascii_strdown (g_strerror (errsv), -1);
+
+  if (hint != NULL)
+    g_set_error (error, SB_SOCKET_ERROR, sb_socket_error_from_errno (errsv),
+                 _("Cannot %s: %s (%s) — %s"), what, reason, sb_errno_name (errsv), hint);
+  else
+    g_set_error (error, SB_SOCKET_ERROR, sb_socket_error_from_errno (errsv),
+                 _("Cannot %s: %s (%s)"), what, reason, sb_errno_name (errsv));
 }
 
 static void
@@ -307,15 +328,7 @@ set_errno_error (GError    **error,
                  int         errsv,
                  const char *what)
 {
-  const char *hint = errno_hint (errsv, what);
-  g_autofree char *reason = g_ascii_strdown (g_strerror (errsv), -1);
-
-  if (hint != NULL)
-    g_set_error (error, SB_SOCKET_ERROR, sb_socket_error_from_errno (errsv),
-                 "Cannot %s: %s (%s) — %s", what, reason, sb_errno_name (errsv), hint);
-  else
-    g_set_error (error, SB_SOCKET_ERROR, sb_socket_error_from_errno (errsv),
-                 "Cannot %s: %s (%s)", what, reason, sb_errno_name (errsv));
+  set_errno_error_full (error, errsv, what, FALSE);
 }
 
 /* ---- protocols ------------------------------------------------------------ */
@@ -364,8 +377,8 @@ sb_protocol_parse (const char *text,
         }
       g_set_error (error, SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_ARGUMENT,
                    family == SB_FAMILY_PACKET
-                   ? "Protocol “%s” is an IP protocol; packet sockets take an EtherType such as all (0x0003), ip (0x0800), ipv6 (0x86dd) or arp (0x0806)"
-                   : "Protocol “%s” is an EtherType; it only makes sense for packet sockets",
+                   ? _("Protocol “%s” is an IP protocol; packet sockets take an EtherType such as all (0x0003), ip (0x0800), ipv6 (0x86dd) or arp (0x0806)")
+                   : _("Protocol “%s” is an EtherType; it only makes sense for packet sockets"),
                    text);
       return FALSE;
     }
@@ -378,14 +391,14 @@ sb_protocol_parse (const char *text,
   if (errno != 0 || end == s || *end != '\0' || (g_str_has_prefix (s, "0x") && end == s + 2))
     {
       g_set_error (error, SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_ARGUMENT,
-                   "Unknown protocol “%s”: use a number, 0xHHHH, or one of tcp, udp, icmp, icmpv6, all, arp",
+                   _("Unknown protocol “%s”: use a number, 0xHHHH, or one of tcp, udp, icmp, icmpv6, all, arp"),
                    text);
       return FALSE;
     }
   if (v > (family == SB_FAMILY_PACKET ? 0xffff : 255))
     {
       g_set_error (error, SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_ARGUMENT,
-                   "Protocol %s is out of range: IP protocols are 0–255, EtherTypes 0–0xffff",
+                   _("Protocol %s is out of range: IP protocols are 0–255, EtherTypes 0–0xffff"),
                    text);
       return FALSE;
     }
@@ -404,7 +417,7 @@ sb_socket_check_combination (SbFamily     family,
       if (type == SB_SOCKET_STREAM)
         {
           g_set_error_literal (error, SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_ARGUMENT,
-                               "Packet sockets carry whole frames, not streams: choose Raw (frames with their link-layer header) or Datagram (the header removed)");
+                               _("Packet sockets carry whole frames, not streams: choose Raw (frames with their link-layer header) or Datagram (the header removed)"));
           return FALSE;
         }
       return TRUE;
@@ -416,7 +429,7 @@ sb_socket_check_combination (SbFamily     family,
       if (protocol != 0 && protocol != IPPROTO_TCP && protocol != IPPROTO_SCTP)
         {
           g_set_error (error, SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_ARGUMENT,
-                       "A stream socket speaks TCP (or SCTP); protocol %d does not make a stream — use 0 or tcp",
+                       _("A stream socket speaks TCP (or SCTP); protocol %d does not make a stream — use 0 or tcp"),
                        protocol);
           return FALSE;
         }
@@ -427,7 +440,7 @@ sb_socket_check_combination (SbFamily     family,
           && !(protocol == IPPROTO_ICMPV6 && family == SB_FAMILY_IPV6))
         {
           g_set_error (error, SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_ARGUMENT,
-                       "A datagram socket speaks UDP (or unprivileged ICMP echo); protocol %d does not make datagrams — use 0 or udp",
+                       _("A datagram socket speaks UDP (or unprivileged ICMP echo); protocol %d does not make datagrams — use 0 or udp"),
                        protocol);
           return FALSE;
         }
@@ -436,7 +449,7 @@ sb_socket_check_combination (SbFamily     family,
       if (protocol == 0)
         {
           g_set_error_literal (error, SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_ARGUMENT,
-                               "A raw socket needs a protocol — you write the headers after the IP header: choose icmp, icmpv6, tcp, udp or a number (raw, 255, to write the IP header too)");
+                               _("A raw socket needs a protocol — you write the headers after the IP header: choose icmp, icmpv6, tcp, udp or a number (raw, 255, to write the IP header too)"));
           return FALSE;
         }
       break;
@@ -465,13 +478,13 @@ sb_address_parse (const char *host,
   if (family == SB_FAMILY_PACKET)
     {
       g_set_error_literal (error, SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_ARGUMENT,
-                           "Packet sockets have no IP address; they bind to an interface");
+                           _("Packet sockets have no IP address; they bind to an interface"));
       return NULL;
     }
   if (port > 65535)
     {
       g_set_error (error, SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_ARGUMENT,
-                   "Port %u is out of range: ports are 0–65535", port);
+                   _("Port %u is out of range: ports are 0–65535"), port);
       return NULL;
     }
 
@@ -493,13 +506,13 @@ sb_address_parse (const char *host,
   if (inet == NULL)
     {
       g_set_error (error, SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_ARGUMENT,
-                   "“%s” is not an IP address", h);
+                   _("“%s” is not an IP address"), h);
       return NULL;
     }
   if (g_inet_address_get_family (inet) != gfamily (family))
     {
       g_set_error (error, SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_ARGUMENT,
-                   "“%s” is an %s address but the socket is %s",
+                   _("“%s” is an %s address but the socket is %s"),
                    h, g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6 ? "IPv6" : "IPv4",
                    family == SB_FAMILY_IPV6 ? "IPv6" : "IPv4");
       return NULL;
@@ -536,10 +549,10 @@ resolve_cb (GObject      *object,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_task_return_new_error (task, SB_SOCKET_ERROR, SB_SOCKET_ERROR_CANCELLED,
-                                 "Looking up “%s” was cancelled", data->host);
+                                 _("Looking up “%s” was cancelled"), data->host);
       else
         g_task_return_new_error (task, SB_SOCKET_ERROR, SB_SOCKET_ERROR_RESOLVE,
-                                 "Cannot resolve “%s” to an %s address: %s",
+                                 _("Cannot resolve “%s” to an %s address: %s"),
                                  data->host, data->family == SB_FAMILY_IPV6 ? "IPv6" : "IPv4",
                                  error->message);
       return;
@@ -693,7 +706,7 @@ sb_address_split (const char *text,
   if (text == NULL || *text == '\0')
     {
       g_set_error_literal (error, SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_ARGUMENT,
-                           "No address given: write HOST:PORT, e.g. 127.0.0.1:5000 or [::1]:5000");
+                           _("No address given: write HOST:PORT, e.g. 127.0.0.1:5000 or [::1]:5000"));
       return FALSE;
     }
   if (text[0] == '[')
@@ -702,7 +715,7 @@ sb_address_split (const char *text,
       if (close == NULL || close[1] != ':')
         {
           g_set_error (error, SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_ARGUMENT,
-                       "“%s” is not [IPV6]:PORT", text);
+                       _("“%s” is not [IPV6]:PORT"), text);
           return FALSE;
         }
       h = g_strndup (text + 1, close - text - 1);
@@ -714,13 +727,13 @@ sb_address_split (const char *text,
       if (colon == NULL)
         {
           g_set_error (error, SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_ARGUMENT,
-                       "“%s” has no port: write HOST:PORT", text);
+                       _("“%s” has no port: write HOST:PORT"), text);
           return FALSE;
         }
       if (strchr (text, ':') != colon)
         {
           g_set_error (error, SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_ARGUMENT,
-                       "“%s”: put an IPv6 address in brackets, e.g. [::1]:5000", text);
+                       _("“%s”: put an IPv6 address in brackets, e.g. [::1]:5000"), text);
           return FALSE;
         }
       h = g_strndup (text, colon - text);
@@ -731,7 +744,7 @@ sb_address_split (const char *text,
   if (colon[1] == '\0' || *end != '\0' || errno != 0 || p > 65535 || !g_ascii_isdigit (colon[1]))
     {
       g_set_error (error, SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_ARGUMENT,
-                   "“%s” is not a port: ports are 0–65535", colon + 1);
+                   _("“%s” is not a port: ports are 0–65535"), colon + 1);
       return FALSE;
     }
   *host = g_steal_pointer (&h);
@@ -838,15 +851,25 @@ fail (SbSocket *self,
 }
 
 static gboolean
+fail_errno_full (SbSocket   *self,
+                 GError    **error,
+                 int         errsv,
+                 const char *what,
+                 gboolean    bind)
+{
+  GError *local = NULL;
+
+  set_errno_error_full (&local, errsv, what, bind);
+  return fail (self, error, local);
+}
+
+static gboolean
 fail_errno (SbSocket   *self,
             GError    **error,
             int         errsv,
             const char *what)
 {
-  GError *local = NULL;
-
-  set_errno_error (&local, errsv, what);
-  return fail (self, error, local);
+  return fail_errno_full (self, error, errsv, what, FALSE);
 }
 
 static gboolean
@@ -857,8 +880,8 @@ fail_state (SbSocket   *self,
 {
   return fail (self, error,
                g_error_new (SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_STATE,
-                            "Cannot %s: the socket is %s — %s",
-                            step, sb_state_to_string (self->state), needs));
+                            _("Cannot %s: the socket is %s — %s"),
+                            step, _(sb_state_to_string (self->state)), needs));
 }
 
 static void
@@ -1105,11 +1128,11 @@ sb_socket_new (SbFamily      family,
       g_autofree char *what = NULL;
 
       if (family == SB_FAMILY_PACKET)
-        what = g_strdup_printf ("create a %s packet socket (EtherType 0x%04x)",
+        what = g_strdup_printf (_("create a %s packet socket (EtherType 0x%04x)"),
                                 sb_socket_type_to_string (type),
                                 protocol == 0 ? ETH_P_ALL : protocol);
       else
-        what = g_strdup_printf ("create an %s %s socket (protocol %d)",
+        what = g_strdup_printf (_("create an %s %s socket (protocol %d)"),
                                 family == SB_FAMILY_IPV6 ? "IPv6" : "IPv4",
                                 sb_socket_type_to_string (type), protocol);
       set_errno_error (error, errsv, what);
@@ -1121,7 +1144,7 @@ sb_socket_new (SbFamily      family,
   self->type = type;
   self->protocol = family == SB_FAMILY_PACKET && protocol == 0 ? ETH_P_ALL : protocol;
   self->fd = fd;
-  log_state (self, "created a %s socket (%s, %s, protocol %d)", kind_label (self),
+  log_state (self, _("created a %s socket (%s, %s, protocol %d)"), kind_label (self),
              sb_family_to_string (family), sb_socket_type_to_string (type), self->protocol);
   return g_steal_pointer (&self);
 }
@@ -1146,7 +1169,7 @@ socket_new_accepted (SbSocket              *listener,
   g_object_add_weak_pointer (G_OBJECT (listener), (gpointer *) &self->listener);
   set_remote (self, peer, peer_len);
   update_local (self);
-  log_state (self, "accepted from %s", self->remote_str);
+  log_state (self, _("accepted from %s"), self->remote_str);
   return self;
 }
 
@@ -1261,9 +1284,9 @@ sb_socket_set_timeout (SbSocket *self,
     return;
   self->timeout_ms = timeout_ms;
   if (timeout_ms == SB_TIMEOUT_NONE)
-    log_notice (self, NULL, "timeout: none (operations wait forever)");
+    log_notice (self, NULL, _("timeout: none (operations wait forever)"));
   else
-    log_notice (self, NULL, "timeout: %d ms", timeout_ms);
+    log_notice (self, NULL, _("timeout: %d ms"), timeout_ms);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMEOUT]);
 }
 
@@ -1337,7 +1360,7 @@ option_native (SbSocket *self,
       break;
     }
   g_set_error (error, SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_ARGUMENT,
-               "Option %s does not apply to a %s socket", sb_option_to_string (option),
+               _("Option %s does not apply to a %s socket"), sb_option_to_string (option),
                kind_label (self));
   return FALSE;
 }
@@ -1355,16 +1378,16 @@ sb_socket_set_option (SbSocket *self,
   g_return_val_if_fail (SB_IS_SOCKET (self), FALSE);
 
   if (self->fd < 0)
-    return fail_state (self, error, "set an option", "it is closed");
+    return fail_state (self, error, _("set an option"), _("it is closed"));
   if (!option_native (self, option, &level, &name, &local))
     return fail (self, error, local);
 
   if (setsockopt (self->fd, level, name, &value, sizeof value) != 0)
     {
-      what = g_strdup_printf ("set %s to %d", sb_option_to_string (option), value);
+      what = g_strdup_printf (_("set %s to %d"), sb_option_to_string (option), value);
       return fail_errno (self, error, errno, what);
     }
-  log_notice (self, NULL, "option %s = %d", sb_option_to_string (option), value);
+  log_notice (self, NULL, _("option %s = %d"), sb_option_to_string (option), value);
   return TRUE;
 }
 
@@ -1383,7 +1406,7 @@ sb_socket_get_option (SbSocket *self,
   if (self->fd < 0)
     {
       g_set_error_literal (error, SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_STATE,
-                           "The socket is closed");
+                           _("The socket is closed"));
       return FALSE;
     }
   if (!option_native (self, option, &level, &name, error))
@@ -1391,7 +1414,7 @@ sb_socket_get_option (SbSocket *self,
   *value = 0;
   if (getsockopt (self->fd, level, name, value, &len) != 0)
     {
-      g_autofree char *what = g_strdup_printf ("read option %s", sb_option_to_string (option));
+      g_autofree char *what = g_strdup_printf (_("read option %s"), sb_option_to_string (option));
       set_errno_error (error, errno, what);
       return FALSE;
     }
@@ -1410,23 +1433,24 @@ multicast (SbSocket   *self,
 {
   g_autoptr(GInetAddress) addr = NULL;
   unsigned int ifindex = 0;
-  g_autofree char *what = g_strdup_printf ("%s multicast group %s", join ? "join" : "leave",
-                                           group != NULL ? group : "(none)");
+  g_autofree char *what = g_strdup_printf (join ? _("join multicast group %s")
+                                                : _("leave multicast group %s"),
+                                           group != NULL ? group : _("(none)"));
   int r;
 
   if (self->fd < 0)
-    return fail_state (self, error, what, "it is closed");
+    return fail_state (self, error, what, _("it is closed"));
   if (self->family == SB_FAMILY_PACKET || self->type == SB_SOCKET_STREAM)
     return fail (self, error,
                  g_error_new (SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_ARGUMENT,
-                              "Cannot %s: multicast needs a UDP or raw IP socket", what));
+                              _("Cannot %s: multicast needs a UDP or raw IP socket"), what));
 
   addr = group != NULL ? g_inet_address_new_from_string (group) : NULL;
   if (addr == NULL || !g_inet_address_get_is_multicast (addr)
       || g_inet_address_get_family (addr) != gfamily (self->family))
     return fail (self, error,
                  g_error_new (SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_ARGUMENT,
-                              "Cannot %s: not an %s multicast address (224.0.0.0/4, ff00::/8)",
+                              _("Cannot %s: not an %s multicast address (224.0.0.0/4, ff00::/8)"),
                               what, self->family == SB_FAMILY_IPV6 ? "IPv6" : "IPv4"));
   if (iface != NULL && *iface != '\0')
     {
@@ -1434,7 +1458,7 @@ multicast (SbSocket   *self,
       if (ifindex == 0)
         return fail (self, error,
                      g_error_new (SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_ARGUMENT,
-                                  "Cannot %s: there is no interface “%s”", what, iface));
+                                  _("Cannot %s: there is no interface “%s”"), what, iface));
     }
 
   if (self->family == SB_FAMILY_IPV4)
@@ -1455,8 +1479,11 @@ multicast (SbSocket   *self,
     }
   if (r != 0)
     return fail_errno (self, error, errno, what);
-  log_state (self, "%s multicast group %s%s%s", join ? "joined" : "left", group,
-             ifindex ? " on " : "", ifindex ? iface : "");
+  if (ifindex)
+    log_state (self, join ? _("joined multicast group %s on %s") : _("left multicast group %s on %s"),
+               group, iface);
+  else
+    log_state (self, join ? _("joined multicast group %s") : _("left multicast group %s"), group);
   return TRUE;
 }
 
@@ -1570,20 +1597,20 @@ sb_socket_bind (SbSocket   *self,
       struct sockaddr_ll ll = { 0, };
       const char *ifname = host != NULL && *host != '\0' ? host : NULL;
 
-      what = g_strdup_printf ("bind to interface %s", ifname ? ifname : "(all)");
+      what = g_strdup_printf (_("bind to interface %s"), ifname ? ifname : _("(all)"));
       if (!sb_socket_can_bind (self))
-        return fail_state (self, error, what, "bind comes first, right after the socket is created");
+        return fail_state (self, error, what, _("bind comes first, right after the socket is created"));
       ll.sll_family = AF_PACKET;
       ll.sll_protocol = htons ((guint16) self->protocol);
       if (ifname != NULL && (ll.sll_ifindex = if_nametoindex (ifname)) == 0)
         return fail (self, error,
                      g_error_new (SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_ARGUMENT,
-                                  "Cannot %s: there is no interface “%s”", what, ifname));
+                                  _("Cannot %s: there is no interface “%s”"), what, ifname));
       if (bind (self->fd, (struct sockaddr *) &ll, sizeof ll) != 0)
-        return fail_errno (self, error, errno, what);
+        return fail_errno_full (self, error, errno, what, TRUE);
       update_local (self);
       set_state (self, SB_STATE_BOUND);
-      log_state (self, "bound to interface %s", ifname ? ifname : "(all)");
+      log_state (self, _("bound to interface %s"), ifname ? ifname : _("(all)"));
       return TRUE;
     }
 
@@ -1594,29 +1621,29 @@ sb_socket_bind (SbSocket   *self,
     if (address == NULL)
       {
         GError *e = g_error_new (SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_ARGUMENT,
-                                 "Cannot bind: %s", local->message);
+                                 _("Cannot bind: %s"), local->message);
         g_error_free (local);
         return fail (self, error, e);
       }
     shown = sb_address_to_string (address);
-    what = g_strdup_printf ("bind %s", shown);
+    what = g_strdup_printf (_("bind %s"), shown);
     if (!sb_socket_can_bind (self))
-      return fail_state (self, error, what, "bind comes first, right after the socket is created");
+      return fail_state (self, error, what, _("bind comes first, right after the socket is created"));
     len = g_socket_address_get_native_size (address);
     g_socket_address_to_native (address, &ss, sizeof ss, NULL);
   }
 
   if (bind (self->fd, (struct sockaddr *) &ss, len) != 0)
-    return fail_errno (self, error, errno, what);
+    return fail_errno_full (self, error, errno, what, TRUE);
 
   update_local (self);
   set_state (self, SB_STATE_BOUND);
   where = self->local ? sb_address_to_string (self->local) : g_strdup ("?");
   if (port == 0 && self->type != SB_SOCKET_RAW)
-    log_state (self, "bound to %s (port %u chosen by the kernel)", where,
+    log_state (self, _("bound to %s (port %u chosen by the kernel)"), where,
                sb_socket_get_local_port (self));
   else
-    log_state (self, "bound to %s", where);
+    log_state (self, _("bound to %s"), where);
   return TRUE;
 }
 
@@ -1632,21 +1659,21 @@ sb_socket_listen (SbSocket *self,
   if (self->type != SB_SOCKET_STREAM || self->family == SB_FAMILY_PACKET)
     return fail (self, error,
                  g_error_new (SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_STATE,
-                              "Cannot listen: only stream (TCP) sockets listen; a %s socket receives without it",
+                              _("Cannot listen: only stream (TCP) sockets listen; a %s socket receives without it"),
                               kind_label (self)));
   if (!sb_socket_can_listen (self))
-    return fail_state (self, error, "listen", "listen comes after bind");
+    return fail_state (self, error, _("listen"), _("listen comes after bind"));
   if (backlog < 0)
     return fail (self, error,
                  g_error_new (SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_ARGUMENT,
-                              "Cannot listen: the backlog %d is negative", backlog));
+                              _("Cannot listen: the backlog %d is negative"), backlog));
   if (listen (self->fd, backlog) != 0)
-    return fail_errno (self, error, errno, "listen");
+    return fail_errno (self, error, errno, _("listen"));
 
   update_local (self);
   set_state (self, SB_STATE_LISTENING);
   where = self->local ? sb_address_to_string (self->local) : g_strdup ("?");
-  log_state (self, "listening on %s (backlog %d)", where, backlog);
+  log_state (self, _("listening on %s (backlog %d)"), where, backlog);
   return TRUE;
 }
 
@@ -1753,11 +1780,11 @@ op_waiting_for (OpKind kind)
 {
   switch (kind)
     {
-    case OP_ACCEPT: return "a connection (accept)";
-    case OP_CONNECT: return "the connection to be made (connect)";
-    case OP_RECEIVE: return "data (recv)";
-    case OP_SEND_ALL: return "the peer to take more data (sendall)";
-    default: return "the operation";
+    case OP_ACCEPT: return _("a connection (accept)");
+    case OP_CONNECT: return _("the connection to be made (connect)");
+    case OP_RECEIVE: return _("data (recv)");
+    case OP_SEND_ALL: return _("the peer to take more data (sendall)");
+    default: return _("the operation");
     }
 }
 
@@ -1778,12 +1805,12 @@ op_timeout_cb (gpointer data)
     connect_abort (self, op);
   if (op->kind == OP_SEND_ALL)
     error = g_error_new (SB_SOCKET_ERROR, SB_SOCKET_ERROR_TIMED_OUT,
-                         "Timed out after %d ms waiting for %s; %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " bytes were sent",
-                         self->timeout_ms, op_waiting_for (op->kind), op->sent,
-                         g_bytes_get_size (op->data));
+                         _("Timed out after %d ms waiting for %s; %zu of %zu bytes were sent"),
+                         self->timeout_ms, op_waiting_for (op->kind), (size_t) op->sent,
+                         (size_t) g_bytes_get_size (op->data));
   else
     error = g_error_new (SB_SOCKET_ERROR, SB_SOCKET_ERROR_TIMED_OUT,
-                         "Timed out after %d ms waiting for %s (socket.timeout)",
+                         _("Timed out after %d ms waiting for %s (socket.timeout)"),
                          self->timeout_ms, op_waiting_for (op->kind));
   report_error (self, error);
   g_task_return_error (task, error);
@@ -1804,7 +1831,7 @@ op_cancel_cb (GCancellable *cancellable,
   if (op->kind == OP_CONNECT)
     connect_abort (self, op);
   g_task_return_new_error (task, SB_SOCKET_ERROR, SB_SOCKET_ERROR_CANCELLED,
-                           "Cancelled while waiting for %s", op_waiting_for (op->kind));
+                           _("Cancelled while waiting for %s"), op_waiting_for (op->kind));
   g_object_unref (task);
   return G_SOURCE_REMOVE;
 }
@@ -1838,7 +1865,7 @@ state_error (SbSocket   *self,
              const char *needs)
 {
   return g_error_new (SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_STATE,
-                      "Cannot %s: the socket is %s — %s", step, sb_state_to_string (self->state),
+                      _("Cannot %s: the socket is %s — %s"), step, _(sb_state_to_string (self->state)),
                       needs);
 }
 
@@ -1865,7 +1892,7 @@ accept_one (SbSocket *self,
           errno = EAGAIN;
           return NULL;
         }
-      set_errno_error (error, errsv, "accept");
+      set_errno_error (error, errsv, _("accept"));
       return NULL;
     }
 
@@ -1877,7 +1904,7 @@ accept_one (SbSocket *self,
     char buf[PEER_STRLEN];
     sb_transcript_append_message (self->transcript, SB_EVENT_STATE,
                                   format_sockaddr ((struct sockaddr *) &ss, len, buf, sizeof buf),
-                                  "accepted a connection");
+                                  _("accepted a connection"));
   }
   /* The caller emits ::accepted, once its own bookkeeping is done: a handler
    * may close the listener or drop the last reference to it. */
@@ -1925,11 +1952,11 @@ sb_socket_accept_async (SbSocket           *self,
 
   task = op_new (self, OP_ACCEPT, sb_socket_accept_async, cancellable, callback, user_data, &op);
   if (self->state != SB_STATE_LISTENING)
-    return task_fail_now (self, task, state_error (self, "accept", "accept comes after listen"));
+    return task_fail_now (self, task, state_error (self, _("accept"), _("accept comes after listen")));
   if (self->ops[OP_ACCEPT] != NULL || self->accept_continuous)
     return task_fail_now (self, task,
                           g_error_new_literal (SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_STATE,
-                                               "Cannot accept: the socket is already accepting"));
+                                               _("Cannot accept: the socket is already accepting")));
   op_start (self, task);
   op_watch (task, G_IO_IN, accept_ready_cb);
 }
@@ -2023,8 +2050,8 @@ sb_socket_set_accept_continuous (SbSocket *self,
     {
       if (self->state != SB_STATE_LISTENING)
         {
-          g_autoptr(GError) error = state_error (self, "accept continuously",
-                                                 "accept comes after listen");
+          g_autoptr(GError) error = state_error (self, _("accept continuously"),
+                                                 _("accept comes after listen"));
           report_error (self, error);
           return;
         }
@@ -2032,18 +2059,18 @@ sb_socket_set_accept_continuous (SbSocket *self,
         {
           g_autoptr(GError) error =
             g_error_new_literal (SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_STATE,
-                                 "Cannot accept continuously: an accept is already waiting");
+                                 _("Cannot accept continuously: an accept is already waiting"));
           report_error (self, error);
           return;
         }
       start_accept_continuous (self);
-      log_state (self, "accepting connections as they come");
+      log_state (self, _("accepting connections as they come"));
     }
   else
     {
       stop_accept_continuous (self);
       if (self->state == SB_STATE_LISTENING)
-        log_state (self, "stopped accepting");
+        log_state (self, _("stopped accepting"));
     }
   self->accept_continuous = continuous;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCEPT_CONTINUOUS]);
@@ -2085,7 +2112,7 @@ connect_done (SbSocket *self,
   if (self->auto_receive && self->auto_source == NULL && self->state == SB_STATE_CONNECTED)
     start_auto_receive (self);
   local = self->local ? sb_address_to_string (self->local) : g_strdup ("?");
-  log_state (self, "connected to %s from %s", self->remote_str, local);
+  log_state (self, _("connected to %s from %s"), self->remote_str, local);
   (void) op;
   g_task_return_boolean (task, TRUE);
   g_object_unref (task);
@@ -2097,7 +2124,7 @@ connect_failed (SbSocket *self,
                 int       errsv)
 {
   Op *op = g_task_get_task_data (task);
-  g_autofree char *what = g_strdup_printf ("connect to %s", self->remote_str);
+  g_autofree char *what = g_strdup_printf (_("connect to %s"), self->remote_str);
   GError *error = NULL;
 
   set_errno_error (&error, errsv, what);
@@ -2154,7 +2181,7 @@ connect_resolved_cb (GObject      *object,
     {
       GError *e = g_error_new (SB_SOCKET_ERROR,
                                error->domain == SB_SOCKET_ERROR ? error->code : SB_SOCKET_ERROR_RESOLVE,
-                               "Cannot connect: %s", error->message);
+                               _("Cannot connect: %s"), error->message);
       op_take (self, OP_CONNECT);
       set_state (self, op->state_before);
       task_fail_now (self, task, e);
@@ -2164,7 +2191,7 @@ connect_resolved_cb (GObject      *object,
   len = g_socket_address_get_native_size (address);
   g_socket_address_to_native (address, &ss, sizeof ss, NULL);
   set_remote (self, (struct sockaddr *) &ss, len);
-  log_notice (self, self->remote_str, "connecting to %s", self->remote_str);
+  log_notice (self, self->remote_str, _("connecting to %s"), self->remote_str);
 
   if (connect (self->fd, (struct sockaddr *) &ss, len) == 0)
     {
@@ -2196,13 +2223,13 @@ sb_socket_connect_async (SbSocket           *self,
   if (self->family == SB_FAMILY_PACKET)
     return task_fail_now (self, task,
                           g_error_new_literal (SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_STATE,
-                                               "Cannot connect: packet sockets have no peer; use send to with an interface address"));
+                                               _("Cannot connect: packet sockets have no peer; use send to with an interface address")));
   if (!sb_socket_can_connect (self))
     return task_fail_now (self, task,
-                          state_error (self, "connect",
+                          state_error (self, _("connect"),
                                        self->state == SB_STATE_LISTENING
-                                       ? "a listening socket accepts connections, it does not make them"
-                                       : "connect needs a fresh or bound socket"));
+                                       ? _("a listening socket accepts connections, it does not make them")
+                                       : _("connect needs a fresh or bound socket")));
 
   op->host = g_strdup (host);
   op->port = port;
@@ -2248,8 +2275,8 @@ note_partial (SbSocket *self,
 {
   if (n < len)
     log_notice (self, self->remote_str,
-                "partial send: the kernel took %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " bytes",
-                n, len);
+                _("partial send: the kernel took %zu of %zu bytes"),
+                (size_t) n, (size_t) len);
 }
 
 gssize
@@ -2265,10 +2292,10 @@ sb_socket_send (SbSocket     *self,
 
   if (!sb_socket_can_send (self))
     {
-      fail_state (self, error, "send",
-                  self->write_shut ? "its sending side was shut down"
-                  : self->type == SB_SOCKET_STREAM ? "send needs a connected socket"
-                  : "connect it first, or use send to with an address");
+      fail_state (self, error, _("send"),
+                  self->write_shut ? _("its sending side was shut down")
+                  : self->type == SB_SOCKET_STREAM ? _("send needs a connected socket")
+                  : _("connect it first, or use send to with an address"));
       return -1;
     }
   n = send_native (self, data, len, NULL, 0);
@@ -2278,10 +2305,10 @@ sb_socket_send (SbSocket     *self,
       if (errsv == EAGAIN || errsv == EWOULDBLOCK)
         fail (self, error,
               g_error_new (SB_SOCKET_ERROR, SB_SOCKET_ERROR_WOULD_BLOCK,
-                           "send took 0 of %" G_GSIZE_FORMAT " bytes: the send buffer is full (EAGAIN) — try again later or use send all",
-                           len));
+                           _("send took 0 of %zu bytes: the send buffer is full (EAGAIN) — try again later or use send all"),
+                           (size_t) len));
       else
-        fail_errno (self, error, errsv, "send");
+        fail_errno (self, error, errsv, _("send"));
       return -1;
     }
   sb_transcript_append_data (self->transcript, SB_EVENT_SENT, self->remote_str, data, n);
@@ -2310,25 +2337,25 @@ sb_socket_send_to (SbSocket       *self,
       || !g_socket_address_to_native (address, &ss, sizeof ss, NULL))
     {
       fail (self, error, g_error_new_literal (SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_ARGUMENT,
-                                              "Cannot send to: the address cannot be used"));
+                                              _("Cannot send to: the address cannot be used")));
       return -1;
     }
   format_sockaddr ((struct sockaddr *) &ss, ss_len, peer, sizeof peer);
-  what = g_strdup_printf ("send to %s", peer);
+  what = g_strdup_printf (_("send to %s"), peer);
 
   if (!sb_socket_can_send_to (self))
     {
       fail_state (self, error, what,
                   self->type == SB_SOCKET_STREAM
-                  ? "stream sockets send to their connected peer; use send"
-                  : "the socket is closed or its sending side was shut down");
+                  ? _("stream sockets send to their connected peer; use send")
+                  : _("the socket is closed or its sending side was shut down"));
       return -1;
     }
   if (ss.ss_family != native_domain (self->family))
     {
       fail (self, error,
             g_error_new (SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_ARGUMENT,
-                         "Cannot %s: the address is not of the socket's family (%s)", what,
+                         _("Cannot %s: the address is not of the socket's family (%s)"), what,
                          sb_family_to_string (self->family)));
       return -1;
     }
@@ -2361,7 +2388,7 @@ send_all_finish_ok (SbSocket *self,
   op_take (self, OP_SEND_ALL);
   if (op->n_calls > 1)
     log_notice (self, self->remote_str,
-                "sendall: %" G_GSIZE_FORMAT " bytes in %u send() calls", op->sent, op->n_calls);
+                _("sendall: %zu bytes in %u send() calls"), (size_t) op->sent, op->n_calls);
   g_task_return_boolean (task, TRUE);
   g_object_unref (task);
 }
@@ -2387,8 +2414,8 @@ send_all_pump (SbSocket *self,
 
           if (errsv == EAGAIN || errsv == EWOULDBLOCK)
             return FALSE;
-          what = g_strdup_printf ("sendall (%" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " bytes sent)",
-                                  op->sent, total);
+          what = g_strdup_printf (_("sendall (%zu of %zu bytes sent)"),
+                                  (size_t) op->sent, (size_t) total);
           set_errno_error (&error, errsv, what);
           op_return_error (self, OP_SEND_ALL, error);
           return TRUE;
@@ -2432,13 +2459,13 @@ sb_socket_send_all_async (SbSocket           *self,
   op->data = g_bytes_ref (data);
   if (!sb_socket_can_send (self))
     return task_fail_now (self, task,
-                          state_error (self, "sendall",
-                                       self->write_shut ? "its sending side was shut down"
-                                       : "sendall needs a connected socket"));
+                          state_error (self, _("sendall"),
+                                       self->write_shut ? _("its sending side was shut down")
+                                       : _("sendall needs a connected socket")));
   if (self->ops[OP_SEND_ALL] != NULL)
     return task_fail_now (self, task,
                           g_error_new_literal (SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_STATE,
-                                               "Cannot sendall: another sendall is still sending; wait for it to finish"));
+                                               _("Cannot sendall: another sendall is still sending; wait for it to finish")));
   op_start (self, task);
   if (!send_all_pump (self, task))
     op_watch (task, G_IO_OUT, send_all_ready_cb);
@@ -2521,7 +2548,7 @@ peer_string (SbSocket                *self,
 static void
 note_eof (SbSocket *self)
 {
-  log_notice (self, self->remote_str, "the peer closed the connection (EOF)");
+  log_notice (self, self->remote_str, _("the peer closed the connection (EOF)"));
   if (!self->peer_closed)
     {
       self->peer_closed = TRUE;
@@ -2537,8 +2564,8 @@ note_truncated (SbSocket *self,
 {
   if (full > size)
     log_notice (self, peer,
-                "datagram truncated: %" G_GSIZE_FORMAT " bytes arrived, the buffer holds %" G_GSIZE_FORMAT,
-                full, size);
+                _("datagram truncated: %zu bytes arrived, the buffer holds %zu"),
+                (size_t) full, (size_t) size);
 }
 
 static gboolean
@@ -2567,7 +2594,7 @@ receive_ready_cb (int          fd,
         g_free (buf);
       if (errsv == EAGAIN || errsv == EWOULDBLOCK)
         return G_SOURCE_CONTINUE;
-      set_errno_error (&error, errsv, "receive");
+      set_errno_error (&error, errsv, _("receive"));
       op_return_error (self, OP_RECEIVE, error);
       return G_SOURCE_REMOVE;
     }
@@ -2612,16 +2639,16 @@ receive_start (SbSocket           *self,
   op->bufsize = size;
   if (!sb_socket_can_receive (self))
     return task_fail_now (self, task,
-                          state_error (self, "receive",
-                                       self->read_shut ? "its receiving side was shut down"
-                                       : self->type == SB_SOCKET_STREAM ? "recv needs a connected socket"
-                                       : "bind or connect it first, so that datagrams can reach it"));
+                          state_error (self, _("receive"),
+                                       self->read_shut ? _("its receiving side was shut down")
+                                       : self->type == SB_SOCKET_STREAM ? _("recv needs a connected socket")
+                                       : _("bind or connect it first, so that datagrams can reach it")));
   if (self->ops[OP_RECEIVE] != NULL || self->auto_receive)
     return task_fail_now (self, task,
                           g_error_new_literal (SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_STATE,
                                                self->auto_receive
-                                               ? "Cannot receive once: auto-receive is on and reads everything as it arrives"
-                                               : "Cannot receive: a receive is already waiting"));
+                                               ? _("Cannot receive once: auto-receive is on and reads everything as it arrives")
+                                               : _("Cannot receive: a receive is already waiting")));
   op_start (self, task);
   op_watch (task, G_IO_IN, receive_ready_cb);
 }
@@ -2720,7 +2747,7 @@ auto_receive_cb (int          fd,
 
           if (errsv == EAGAIN || errsv == EWOULDBLOCK)
             break;
-          set_errno_error (&error, errsv, "receive");
+          set_errno_error (&error, errsv, _("receive"));
           stop_auto_receive (self);
           self->auto_receive = FALSE;
           report_error (self, error);
@@ -2808,7 +2835,7 @@ sb_socket_set_auto_receive (SbSocket *self,
         {
           g_autoptr(GError) error =
             g_error_new_literal (SB_SOCKET_ERROR, SB_SOCKET_ERROR_INVALID_STATE,
-                                 "Cannot auto-receive: a receive is already waiting");
+                                 _("Cannot auto-receive: a receive is already waiting"));
           report_error (self, error);
           return;
         }
@@ -2878,23 +2905,23 @@ sb_socket_shutdown (SbSocket     *self,
                     SbShutdownHow how,
                     GError      **error)
 {
-  static const char *names[] = { "reading", "writing", "reading and writing" };
+  static const char *names[] = { N_("reading"), N_("writing"), N_("reading and writing") };
   int native = how == SB_SHUTDOWN_READ ? SHUT_RD : how == SB_SHUTDOWN_WRITE ? SHUT_WR : SHUT_RDWR;
 
   g_return_val_if_fail (SB_IS_SOCKET (self), FALSE);
   g_return_val_if_fail (how <= SB_SHUTDOWN_BOTH, FALSE);
 
   if (!sb_socket_can_shutdown (self))
-    return fail_state (self, error, "shut down", "shutdown needs a connected socket");
+    return fail_state (self, error, C_("operation", "shut down"), _("shutdown needs a connected socket"));
   if (shutdown (self->fd, native) != 0)
-    return fail_errno (self, error, errno, "shut down");
+    return fail_errno (self, error, errno, C_("operation", "shut down"));
 
   if (how != SB_SHUTDOWN_WRITE)
     self->read_shut = TRUE;
   if (how != SB_SHUTDOWN_READ)
     self->write_shut = TRUE;
   set_state (self, SB_STATE_SHUT_DOWN);
-  log_state (self, "shut down for %s", names[how]);
+  log_state (self, _("shut down for %s"), _(names[how]));
   return TRUE;
 }
 
@@ -2938,8 +2965,8 @@ sb_socket_close (SbSocket *self)
     if (pending[i] != NULL)
       task_fail_now (self, pending[i],
                      g_error_new_literal (SB_SOCKET_ERROR, SB_SOCKET_ERROR_CLOSED,
-                                          "The socket was closed while waiting"));
-  log_state (self, "closed");
+                                          _("The socket was closed while waiting")));
+  log_state (self, _("closed"));
   g_object_unref (self);
 }
 
