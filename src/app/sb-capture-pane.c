@@ -53,7 +53,7 @@ struct _SbCapturePane
   GtkScrolledWindow  *packet_scroller;
   GtkColumnView      *packet_view;
   GtkListView        *field_view;
-  SbPacketBytesView  *bytes_view;
+  SbHexView          *bytes_view;
   GtkLabel           *state_label;
   GtkLabel           *counters_label;
 
@@ -626,12 +626,12 @@ field_selected_cb (SbCapturePane *self)
   row = gtk_single_selection_get_selected_item (self->field_selection);
   if (row == NULL)
     {
-      sb_packet_bytes_view_set_highlight (self->bytes_view, 0, 0);
+      sb_hex_view_set_highlight (self->bytes_view, 0, 0);
       return;
     }
   item = gtk_tree_list_row_get_item (row);
-  sb_packet_bytes_view_set_highlight (self->bytes_view, sb_field_item_get_field (item)->offset,
-                                      sb_field_item_get_field (item)->length);
+  sb_hex_view_set_highlight (self->bytes_view, sb_field_item_get_field (item)->offset,
+                             sb_field_item_get_field (item)->length);
 }
 
 static void
@@ -670,7 +670,7 @@ show_packet (SbCapturePane *self,
                             G_CALLBACK (field_selected_cb), self);
   gtk_list_view_set_model (self->field_view, GTK_SELECTION_MODEL (self->field_selection));
 
-  sb_packet_bytes_view_set_bytes (self->bytes_view, bytes);
+  sb_hex_view_set_bytes (self->bytes_view, bytes);
   gtk_stack_set_visible_child_name (self->detail_stack, root != NULL ? "detail" : "none");
 }
 
@@ -722,7 +722,7 @@ sb_capture_pane_select_field (SbCapturePane *self,
   return FALSE;
 }
 
-SbPacketBytesView *
+SbHexView *
 sb_capture_pane_get_bytes_view (SbCapturePane *self)
 {
   g_return_val_if_fail (SB_IS_CAPTURE_PANE (self), NULL);
@@ -1245,7 +1245,7 @@ sb_capture_pane_class_init (SbCapturePaneClass *klass)
   object_class->dispose = sb_capture_pane_dispose;
   object_class->finalize = sb_capture_pane_finalize;
 
-  g_type_ensure (SB_TYPE_PACKET_BYTES_VIEW);
+  g_type_ensure (SB_TYPE_HEX_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/sockbench/Sockbench/sb-capture-pane.ui");
   gtk_widget_class_bind_template_child (widget_class, SbCapturePane, toolbar);

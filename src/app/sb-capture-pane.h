@@ -14,7 +14,7 @@
 
 #include "sb-capture.h"
 #include "sb-socket.h"
-#include "sb-packet-bytes-view.h"
+#include "sb-hex-view.h"
 
 G_BEGIN_DECLS
 
@@ -62,7 +62,7 @@ GListModel    *sb_capture_pane_get_fields     (SbCapturePane *self);
 /* Expand down to and select the first field named @name; FALSE if none. */
 gboolean       sb_capture_pane_select_field   (SbCapturePane *self,
                                                const char    *name);
-SbPacketBytesView *sb_capture_pane_get_bytes_view (SbCapturePane *self);
+SbHexView         *sb_capture_pane_get_bytes_view (SbCapturePane *self);
 const char    *sb_capture_pane_get_counters_text (SbCapturePane *self);
 /* The message shown in the pane's banner, or NULL when hidden. */
 const char    *sb_capture_pane_get_banner_text (SbCapturePane *self);

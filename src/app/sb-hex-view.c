@@ -22,6 +22,14 @@
 /* The longest row text: a text-mode row of '↵' (3 bytes each) after a 16-digit offset */
 #define MAX_ROW_BYTES      (16 + 2 + 3 * TEXT_BYTES_PER_ROW)
 
+/* Where the bytes come from: a transcript (coloured by direction) or a
+ * plain GBytes. The draw code only asks for the size and reads a range. */
+typedef struct
+{
+  guint64 (*size) (gpointer data);
+  gsize   (*read) (gpointer data, guint64 offset, guint8 *buf, gsize len);
+} ByteSource;
+
 typedef struct
 {
   guint64 start;
@@ -35,6 +43,11 @@ struct _SbHexView
 
   SbTranscript  *transcript;
   gulong         items_changed_id;
+  GBytes        *bytes;
+  const ByteSource *source;    /* NULL: nothing to show */
+  gpointer       source_data;  /* the transcript or the bytes, not owned */
+  guint64        hl_offset;    /* the highlighted range, clipped; hl_length 0: none */
+  guint64        hl_length;
   /* What the adjustment describes: the transcript as of the last sync. Bytes
    * appended since then show up with the next (batched) items-changed. */
   guint64        n_bytes;
@@ -64,6 +77,7 @@ struct _SbHexView
 
   guint          last_drawn_rows;
   gsize          last_read_bytes;
+  guint          last_highlight_rects;
 };
 
 enum
@@ -91,6 +105,47 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (SbHexView, sb_hex_view, GTK_TYPE_WIDGET,
                                G_IMPLEMENT_INTERFACE (GTK_TYPE_SCROLLABLE, NULL))
 
 static const char hex_digits[] = "0123456789abcdef";
+
+static guint64
+transcript_size (gpointer data)
+{
+  return sb_transcript_get_n_bytes (data);
+}
+
+static gsize
+transcript_read (gpointer  data,
+                 guint64   offset,
+                 guint8   *buf,
+                 gsize     len)
+{
+  return sb_transcript_read (data, offset, buf, len);
+}
+
+static const ByteSource transcript_source = { transcript_size, transcript_read };
+
+static guint64
+bytes_size (gpointer data)
+{
+  return g_bytes_get_size (data);
+}
+
+static gsize
+bytes_read (gpointer  data,
+            guint64   offset,
+            guint8   *buf,
+            gsize     len)
+{
+  gsize size;
+  const guint8 *p = g_bytes_get_data (data, &size);
+
+  if (offset >= size)
+    return 0;
+  len = MIN (len, size - offset);
+  memcpy (buf, p + offset, len);
+  return len;
+}
+
+static const ByteSource bytes_source = { bytes_size, bytes_read };
 
 static guint
 bytes_per_row (SbHexView *self)
@@ -243,7 +298,7 @@ invalidate_spans (SbHexView *self)
 static void
 sync_transcript (SbHexView *self)
 {
-  guint64 n_bytes = self->transcript != NULL ? sb_transcript_get_n_bytes (self->transcript) : 0;
+  guint64 n_bytes = self->source != NULL ? self->source->size (self->source_data) : 0;
   guint64 old_rows = self->n_rows;
   guint bpr = bytes_per_row (self);
   guint digits;
@@ -481,6 +536,49 @@ layout_row (SbHexView     *self,
   pango_attr_list_unref (attrs);
 }
 
+/* One cell-aligned rectangle behind characters [@first, @last) of a row. */
+static void
+append_cells (SbHexView       *self,
+              GtkSnapshot     *snapshot,
+              guint            first,
+              guint            last,
+              const GdkRGBA   *color)
+{
+  gtk_snapshot_append_color (snapshot, color,
+                             &GRAPHENE_RECT_INIT ((float) (first * self->char_width), 0,
+                                                  (float) ((last - first) * self->char_width),
+                                                  (float) self->row_height));
+  self->last_highlight_rects++;
+}
+
+/* The highlight's part of the row of @len bytes at @offset, behind both the
+ * hex and the ASCII column (or the text), in row coordinates. */
+static void
+snapshot_highlight (SbHexView     *self,
+                    GtkSnapshot   *snapshot,
+                    guint64        offset,
+                    guint64        len,
+                    const GdkRGBA *color)
+{
+  guint D = self->offset_digits;
+  guint64 a, b;
+
+  if (self->hl_length == 0
+      || self->hl_offset >= offset + len || self->hl_offset + self->hl_length <= offset)
+    return;
+
+  a = MAX (self->hl_offset, offset) - offset;
+  b = MIN (self->hl_offset + self->hl_length, offset + len) - offset;
+  if (self->mode == SB_HEX_VIEW_HEX)
+    {
+      append_cells (self, snapshot, D + 2 + 3 * a + (a >= 8),
+                    D + 2 + 3 * (b - 1) + (b - 1 >= 8) + 2, color);
+      append_cells (self, snapshot, D + 53 + a, D + 53 + b, color);
+    }
+  else
+    append_cells (self, snapshot, D + 2 + a, D + 2 + b, color);   /* one cell a byte, '↵' too */
+}
+
 static void
 sb_hex_view_snapshot (GtkWidget   *widget,
                       GtkSnapshot *snapshot)
@@ -488,7 +586,7 @@ sb_hex_view_snapshot (GtkWidget   *widget,
   SbHexView *self = SB_HEX_VIEW (widget);
   int height = gtk_widget_get_height (widget);
   guint bpr = bytes_per_row (self);
-  GdkRGBA fg, sent, received;
+  GdkRGBA fg, sent, received, highlight;
   double value, y0, x0;
   guint64 first_row, n_visible, start, end;
   gsize want, got;
@@ -497,11 +595,16 @@ sb_hex_view_snapshot (GtkWidget   *widget,
   self->last_drawn_rows = 0;
   self->last_read_bytes = 0;
 
-  if (self->transcript == NULL || self->n_rows == 0 || height <= 0)
+  self->last_highlight_rects = 0;
+
+  if (self->source == NULL || self->n_rows == 0 || height <= 0)
     return;
 
   ensure_layout (self);
   get_colors (self, &fg, &sent, &received);
+  /* Like a selection: the accent colour, see-through. */
+  highlight = sent;
+  highlight.alpha = 0.3f;
 
   value = CLAMP (gtk_adjustment_get_value (self->vadjustment), 0, (double) self->n_rows);
   first_row = (guint64) value;
@@ -522,21 +625,27 @@ sb_hex_view_snapshot (GtkWidget   *widget,
     }
   /* Fewer bytes than expected only if the transcript was cleared and has
    * not said so yet; draw what is there. */
-  got = sb_transcript_read (self->transcript, start, self->buf, want);
+  got = self->source->read (self->source_data, start, self->buf, want);
   end = start + got;
   self->last_read_bytes = got;
 
-  update_spans (self, start, end);
+  /* Plain bytes have no direction: no runs, the normal foreground. */
+  if (self->transcript != NULL)
+    update_spans (self, start, end);
+  else
+    invalidate_spans (self);
 
   for (guint64 r = 0; r < n_visible && start + r * bpr < end; r++)
     {
       guint64 row_start = start + r * bpr;
 
-      layout_row (self, row_start, self->buf + r * bpr, MIN (bpr, end - row_start), &span,
-                  &sent, &received);
+      guint64 row_len = MIN (bpr, end - row_start);
+
+      layout_row (self, row_start, self->buf + r * bpr, row_len, &span, &sent, &received);
       gtk_snapshot_save (snapshot);
       gtk_snapshot_translate (snapshot,
                               &GRAPHENE_POINT_INIT (x0, y0 + (double) r * self->row_height));
+      snapshot_highlight (self, snapshot, row_start, row_len, &highlight);
       gtk_snapshot_append_layout (snapshot, self->layout, &fg);
       gtk_snapshot_restore (snapshot);
       self->last_drawn_rows++;
@@ -601,8 +710,9 @@ static void
 on_vadjustment_value_changed (GtkAdjustment *adj,
                               SbHexView     *self)
 {
-  /* Our own reconfiguring says nothing about what the user wants. */
-  if (!self->configuring)
+  /* Our own reconfiguring says nothing about what the user wants; plain
+   * bytes do not grow, there is nothing to follow. */
+  if (!self->configuring && self->bytes == NULL)
     set_follow_internal (self, is_at_bottom (self));
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -737,6 +847,8 @@ sb_hex_view_dispose (GObject *object)
       g_clear_signal_handler (&self->items_changed_id, self->transcript);
       g_clear_object (&self->transcript);
     }
+  self->source = NULL;
+  g_clear_pointer (&self->bytes, g_bytes_unref);
   if (self->hadjustment != NULL)
     {
       g_signal_handlers_disconnect_by_func (self->hadjustment, on_hadjustment_value_changed, self);
@@ -934,7 +1046,7 @@ sb_hex_view_set_transcript (SbHexView    *self,
   g_return_if_fail (SB_IS_HEX_VIEW (self));
   g_return_if_fail (transcript == NULL || SB_IS_TRANSCRIPT (transcript));
 
-  if (self->transcript == transcript)
+  if (self->transcript == transcript && self->bytes == NULL)
     return;
 
   if (self->transcript != NULL)
@@ -942,11 +1054,17 @@ sb_hex_view_set_transcript (SbHexView    *self,
       g_clear_signal_handler (&self->items_changed_id, self->transcript);
       g_clear_object (&self->transcript);
     }
+  g_clear_pointer (&self->bytes, g_bytes_unref);
+  self->source = NULL;
+  self->source_data = NULL;
+  self->hl_offset = self->hl_length = 0;
   if (transcript != NULL)
     {
       self->transcript = g_object_ref (transcript);
       self->items_changed_id = g_signal_connect (transcript, "items-changed",
                                                  G_CALLBACK (on_items_changed), self);
+      self->source = &transcript_source;
+      self->source_data = transcript;
     }
 
   /* Another conversation: start at its end, as a fresh view would. */
@@ -958,6 +1076,98 @@ sb_hex_view_set_transcript (SbHexView    *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRANSCRIPT]);
+}
+
+void
+sb_hex_view_set_bytes (SbHexView *self,
+                       GBytes    *bytes)
+{
+  gboolean had_transcript;
+
+  g_return_if_fail (SB_IS_HEX_VIEW (self));
+
+  if (bytes != NULL && self->bytes == bytes)
+    return;
+
+  had_transcript = self->transcript != NULL;
+  if (had_transcript)
+    {
+      g_clear_signal_handler (&self->items_changed_id, self->transcript);
+      g_clear_object (&self->transcript);
+    }
+  g_clear_pointer (&self->bytes, g_bytes_unref);
+  self->source = NULL;
+  self->source_data = NULL;
+  if (bytes != NULL)
+    {
+      self->bytes = g_bytes_ref (bytes);
+      self->source = &bytes_source;
+      self->source_data = self->bytes;
+    }
+
+  /* Other bytes: start at the top, nothing highlighted. */
+  self->hl_offset = self->hl_length = 0;
+  invalidate_spans (self);
+  self->n_bytes = 0;
+  self->n_rows = 0;
+  set_follow_internal (self, FALSE);
+  self->configuring = TRUE;
+  gtk_adjustment_set_value (self->vadjustment, 0);
+  self->configuring = FALSE;
+  sync_transcript (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+
+  if (had_transcript)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRANSCRIPT]);
+}
+
+GBytes *
+sb_hex_view_get_bytes (SbHexView *self)
+{
+  g_return_val_if_fail (SB_IS_HEX_VIEW (self), NULL);
+  return self->bytes;
+}
+
+void
+sb_hex_view_set_highlight (SbHexView *self,
+                           guint64    offset,
+                           guint64    length)
+{
+  g_return_if_fail (SB_IS_HEX_VIEW (self));
+
+  /* Clipped to the bytes there are now. */
+  if (offset >= self->n_bytes)
+    length = 0;
+  else
+    length = MIN (length, self->n_bytes - offset);
+  if (length == 0)
+    offset = 0;
+  if (self->hl_offset == offset && self->hl_length == length)
+    return;
+
+  self->hl_offset = offset;
+  self->hl_length = length;
+  if (length > 0)
+    {
+      /* The end if it fits on the page with the start, the start always. */
+      sb_hex_view_scroll_to (self, offset + length - 1);
+      sb_hex_view_scroll_to (self, offset);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+sb_hex_view_get_highlight (SbHexView *self,
+                           guint64   *offset,
+                           guint64   *length)
+{
+  g_return_val_if_fail (SB_IS_HEX_VIEW (self), FALSE);
+
+  if (offset != NULL)
+    *offset = self->hl_offset;
+  if (length != NULL)
+    *length = self->hl_length;
+  return self->hl_length > 0;
 }
 
 SbTranscript *
@@ -1064,4 +1274,11 @@ sb_hex_view_get_last_read_bytes (SbHexView *self)
 {
   g_return_val_if_fail (SB_IS_HEX_VIEW (self), 0);
   return self->last_read_bytes;
+}
+
+guint
+sb_hex_view_get_last_highlight_rects (SbHexView *self)
+{
+  g_return_val_if_fail (SB_IS_HEX_VIEW (self), 0);
+  return self->last_highlight_rects;
 }

@@ -4,8 +4,9 @@
  *
  * Draws only the visible rows, reading bytes by 64-bit offset from an
  * SbTranscript, so 1 GB scrolls like 1 KB. Sent and received bytes are
- * drawn in different colours. Implements GtkScrollable: put it in a
- * GtkScrolledWindow.
+ * drawn in different colours. It can show plain bytes instead (one
+ * captured packet), in the normal colour, with a range highlighted.
+ * Implements GtkScrollable: put it in a GtkScrolledWindow.
  */
 #pragma once
 
@@ -30,6 +31,20 @@ GtkWidget    *sb_hex_view_new            (void);
 void          sb_hex_view_set_transcript (SbHexView     *self,
                                           SbTranscript  *transcript);
 SbTranscript *sb_hex_view_get_transcript (SbHexView     *self);
+/* Show @bytes (NULL: nothing) instead of a transcript, from the top; clears
+ * the transcript and the highlight. */
+void          sb_hex_view_set_bytes      (SbHexView     *self,
+                                          GBytes        *bytes);
+GBytes       *sb_hex_view_get_bytes      (SbHexView     *self);
+/* Highlight [@offset, @offset + @length) (clipped to the bytes shown) in
+ * both columns and scroll it into view; @length 0 clears the highlight. */
+void          sb_hex_view_set_highlight  (SbHexView     *self,
+                                          guint64        offset,
+                                          guint64        length);
+/* The highlighted range as clipped; FALSE when nothing is highlighted. */
+gboolean      sb_hex_view_get_highlight  (SbHexView     *self,
+                                          guint64       *offset,
+                                          guint64       *length);
 void          sb_hex_view_set_mode       (SbHexView     *self,
                                           SbHexViewMode  mode);
 SbHexViewMode sb_hex_view_get_mode       (SbHexView     *self);
@@ -45,5 +60,7 @@ gboolean      sb_hex_view_get_follow     (SbHexView     *self);
 /* For tests: rows drawn and bytes read by the last snapshot. */
 guint         sb_hex_view_get_last_drawn_rows (SbHexView *self);
 gsize         sb_hex_view_get_last_read_bytes (SbHexView *self);
+/* For tests: highlight rectangles drawn by the last snapshot. */
+guint         sb_hex_view_get_last_highlight_rects (SbHexView *self);
 
 G_END_DECLS
