@@ -2014,6 +2014,110 @@ test_udp_auto_receive (void)
   close_and_finalize (b);
 }
 
+static gboolean
+set_flag_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* sb_socket_send_repeated_async: 200 datagrams at 2000/s, paced, byte-exact. */
+static void
+test_send_repeated (void)
+{
+  SbSocket *a = new_socket (SB_FAMILY_IPV4, SB_SOCKET_DATAGRAM);
+  SbSocket *b = new_socket (SB_FAMILY_IPV4, SB_SOCKET_DATAGRAM);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketAddress) to_b = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) payload = NULL;
+  SbTranscript *tb = sb_socket_get_transcript (b);
+  guint8 d[97];
+  guint n_received = 0, sent = 0, k = 0;
+  gint64 start, elapsed;
+
+  for (guint i = 0; i < sizeof d; i++)
+    d[i] = (guint8) (i * 7 + 3);
+  payload = g_bytes_new (d, sizeof d);
+  g_assert_true (sb_socket_bind (b, "127.0.0.1", 0, &error));
+  to_b = sb_address_parse ("127.0.0.1", sb_socket_get_local_port (b), SB_FAMILY_IPV4, NULL);
+  g_signal_connect (b, "received", G_CALLBACK (count_received_cb), &n_received);
+  sb_socket_set_auto_receive (b, TRUE);
+
+  start = g_get_monotonic_time ();
+  sb_socket_send_repeated_async (a, payload, to_b, 200, 2000.0, NULL, result_cb, &result);
+  WAIT_FOR (result != NULL);
+  elapsed = g_get_monotonic_time () - start;
+  g_assert_true (sb_socket_send_repeated_finish (a, result, &sent, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (sent, ==, 200);
+  /* 199 intervals of 0.5 ms after the first message: ~100 ms, less tolerance */
+  g_assert_cmpint (elapsed, >=, 90 * 1000);
+
+  WAIT_FOR (n_received == 200);
+  for (guint i = 0; i < sb_transcript_get_n_events (tb); i++)
+    {
+      SbTranscriptEntry e;
+      guint8 got[sizeof d];
+
+      g_assert_true (sb_transcript_get_entry (tb, i, &e));
+      if (e.kind != SB_EVENT_RECEIVED)
+        continue;
+      g_assert_cmpuint (e.length, ==, sizeof d);
+      sb_transcript_read (tb, e.offset, got, sizeof got);
+      g_assert_cmpmem (got, sizeof got, d, sizeof d);
+      k++;
+    }
+  g_assert_cmpuint (k, ==, 200);
+  g_assert_cmpuint (sb_socket_get_kernel_drops (b), ==, 0);
+  g_clear_object (&result);
+  close_and_finalize (a);
+  close_and_finalize (b);
+}
+
+/* Cancelling a repeated send stops it and reports how many were sent. */
+static void
+test_send_repeated_cancel (void)
+{
+  SbSocket *a = new_socket (SB_FAMILY_IPV4, SB_SOCKET_DATAGRAM);
+  SbSocket *b = new_socket (SB_FAMILY_IPV4, SB_SOCKET_DATAGRAM);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketAddress) to_b = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) payload = g_bytes_new_static ("ping", 4);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  guint n_received = 0, sent = 0;
+
+  g_assert_true (sb_socket_bind (b, "127.0.0.1", 0, &error));
+  to_b = sb_address_parse ("127.0.0.1", sb_socket_get_local_port (b), SB_FAMILY_IPV4, NULL);
+  g_signal_connect (b, "received", G_CALLBACK (count_received_cb), &n_received);
+  sb_socket_set_auto_receive (b, TRUE);
+
+  sb_socket_send_repeated_async (a, payload, to_b, 100000, 200.0, cancellable, result_cb, &result);
+  WAIT_FOR (n_received >= 3);
+  g_assert_null (result);
+  g_cancellable_cancel (cancellable);
+  WAIT_FOR (result != NULL);
+  g_assert_false (sb_socket_send_repeated_finish (a, result, &sent, &error));
+  g_assert_error (error, SB_SOCKET_ERROR, SB_SOCKET_ERROR_CANCELLED);
+  g_assert_cmpuint (sent, >=, 3);
+  g_assert_cmpuint (sent, <, 100000);
+  WAIT_FOR (n_received == sent);
+  /* nothing more is sent after the cancel */
+  {
+    g_autoptr(GSource) t = g_timeout_source_new (30);
+    gboolean fired = FALSE;
+
+    g_source_set_callback (t, set_flag_cb, &fired, NULL);
+    g_source_attach (t, NULL);
+    WAIT_FOR (fired);
+  }
+  g_assert_cmpuint (n_received, ==, sent);
+  g_clear_object (&result);
+  close_and_finalize (a);
+  close_and_finalize (b);
+}
+
 /* A connected UDP socket hears about a closed port (ICMP port unreachable). */
 static void
 test_udp_refused (void)
@@ -2569,6 +2673,8 @@ main (int   argc,
   g_test_add_func ("/socket/udp", test_udp);
   g_test_add_func ("/socket/udp6", test_udp6);
   g_test_add_func ("/socket/udp-auto-receive", test_udp_auto_receive);
+  g_test_add_func ("/socket/send-repeated", test_send_repeated);
+  g_test_add_func ("/socket/send-repeated-cancel", test_send_repeated_cancel);
   g_test_add_func ("/socket/udp-refused", test_udp_refused);
   g_test_add_func ("/socket/ipv6-tcp", test_ipv6_tcp);
   g_test_add_func ("/socket/close-pending", test_close_pending);

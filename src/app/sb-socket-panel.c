@@ -67,14 +67,8 @@ struct _SbSocketPanel
   gboolean           syncing;
   guint              counters_source;
 
-  /* repeat sending */
-  guint              repeat_source;
-  GBytes            *repeat_data;
-  GSocketAddress    *repeat_to;
-  guint              repeat_total;
-  guint              repeat_done;
-  double             repeat_rate;
-  gint64             repeat_start;
+  /* repeat sending (scheduled by sb_socket_send_repeated_async) */
+  GCancellable      *repeat_cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (SbSocketPanel, sb_socket_panel, GTK_TYPE_WIDGET)
@@ -566,40 +560,49 @@ send_one (SbSocketPanel  *self,
   return n >= 0;
 }
 
+/* Stop a repeated send in progress; its callback reports how far it got. */
 static void
 stop_repeat (SbSocketPanel *self)
 {
-  g_clear_handle_id (&self->repeat_source, g_source_remove);
-  g_clear_pointer (&self->repeat_data, g_bytes_unref);
-  g_clear_object (&self->repeat_to);
+  if (self->repeat_cancellable != NULL)
+    g_cancellable_cancel (self->repeat_cancellable);
 }
 
-static gboolean
-repeat_tick_cb (gpointer data)
+typedef struct
 {
-  SbSocketPanel *self = data;
-  double elapsed = (g_get_monotonic_time () - self->repeat_start) / 1e6;
-  guint due = MIN ((guint) (elapsed * self->repeat_rate) + 1, self->repeat_total);
+  SbSocketPanel *self;
+  GCancellable  *cancellable;
+  const char    *call;
+  gsize          len;
+  guint          total;
+} RepeatData;
 
-  /* catch up on the messages due by now, a bounded number per tick */
-  for (guint i = 0; self->repeat_done < due && i < 2000; i++)
+static void
+send_repeated_done_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  RepeatData *d = user_data;
+  SbSocketPanel *self = d->self;
+  g_autoptr(GError) error = NULL;
+  guint sent = 0;
+
+  gboolean ok = sb_socket_send_repeated_finish (SB_SOCKET (object), result, &sent, &error);
+
+  /* A send replaced by a newer one, or a panel gone away, reports nothing. */
+  if (d->cancellable == self->repeat_cancellable)
     {
-      if (!send_one (self, self->repeat_data, self->repeat_to))
-        {
-          self->repeat_source = 0;
-          stop_repeat (self);
-          return G_SOURCE_REMOVE;
-        }
-      self->repeat_done++;
+      if (ok)
+        set_status (self, _("Sent %u messages"), sent);
+      else if (g_error_matches (error, SB_SOCKET_ERROR, SB_SOCKET_ERROR_CANCELLED))
+        set_status (self, _("Stopped after %u of %u messages"), sent, d->total);
+      else
+        report_send (self, d->call, -1, d->len);
+      g_clear_object (&self->repeat_cancellable);
     }
-  if (self->repeat_done >= self->repeat_total)
-    {
-      set_status (self, _("Sent %u messages"), self->repeat_done);
-      self->repeat_source = 0;
-      stop_repeat (self);
-      return G_SOURCE_REMOVE;
-    }
-  return G_SOURCE_CONTINUE;
+  g_object_unref (d->cancellable);
+  g_object_unref (d->self);
+  g_free (d);
 }
 
 static void
@@ -609,6 +612,7 @@ start_sending (SbSocketPanel  *self,
 {
   guint count = sb_composer_get_repeat_count (self->composer);
   double rate = sb_composer_get_rate (self->composer);
+  RepeatData *d;
 
   sb_composer_add_history (self->composer);
   if (count <= 1)
@@ -617,15 +621,17 @@ start_sending (SbSocketPanel  *self,
       return;
     }
   stop_repeat (self);
-  self->repeat_data = g_bytes_ref (data);
-  self->repeat_to = to != NULL ? g_object_ref (to) : NULL;
-  self->repeat_total = count;
-  self->repeat_done = 0;
-  self->repeat_rate = rate;
-  self->repeat_start = g_get_monotonic_time ();
+  g_clear_object (&self->repeat_cancellable);
+  self->repeat_cancellable = g_cancellable_new ();
+  d = g_new0 (RepeatData, 1);
+  d->self = g_object_ref (self);
+  d->cancellable = g_object_ref (self->repeat_cancellable);
+  d->call = to != NULL ? "sendto()" : "send()";
+  d->len = g_bytes_get_size (data);
+  d->total = count;
   set_status (self, _("Sending %u messages at %.0f per second…"), count, rate);
-  self->repeat_source = g_timeout_add (MAX (1, (guint) (1000.0 / rate)), repeat_tick_cb, self);
-  repeat_tick_cb (self);
+  sb_socket_send_repeated_async (self->socket, data, to, count, rate, self->repeat_cancellable,
+                                 send_repeated_done_cb, d);
 }
 
 typedef struct
@@ -673,9 +679,8 @@ send_requested_cb (SbSocketPanel *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) data = NULL;
 
-  if (self->repeat_source != 0)
+  if (self->repeat_cancellable != NULL)
     {
-      set_status (self, _("Stopped after %u of %u messages"), self->repeat_done, self->repeat_total);
       stop_repeat (self);
       return;
     }
@@ -789,6 +794,7 @@ sb_socket_panel_dispose (GObject *object)
   SbSocketPanel *self = SB_SOCKET_PANEL (object);
 
   stop_repeat (self);
+  g_clear_object (&self->repeat_cancellable);
   g_clear_handle_id (&self->counters_source, g_source_remove);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);

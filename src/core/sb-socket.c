@@ -2487,6 +2487,175 @@ sb_socket_send_all_finish (SbSocket     *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* ---- send repeated ----------------------------------------------------------- */
+
+typedef struct
+{
+  GBytes         *data;
+  GSocketAddress *to;
+  guint           total;
+  guint           done;
+  double          rate;
+  gint64          start;
+  GSource        *timer;
+  GSource        *cancel;
+} Repeat;
+
+static void
+repeat_free (Repeat *r)
+{
+  if (r->timer != NULL)
+    {
+      g_source_destroy (r->timer);
+      g_source_unref (r->timer);
+    }
+  if (r->cancel != NULL)
+    {
+      g_source_destroy (r->cancel);
+      g_source_unref (r->cancel);
+    }
+  g_bytes_unref (r->data);
+  g_clear_object (&r->to);
+  g_free (r);
+}
+
+/* End @task (which owns a reference): stop its sources first so that nothing
+ * fires again, then return @error or success. */
+static void
+repeat_return (GTask  *task,
+               GError *error)
+{
+  Repeat *r = g_task_get_task_data (task);
+
+  if (r->timer != NULL)
+    g_source_destroy (r->timer);
+  if (r->cancel != NULL)
+    g_source_destroy (r->cancel);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+/* Send the messages due by now, at most a bounded number; TRUE when ended. */
+static gboolean
+repeat_pump (GTask *task)
+{
+  SbSocket *self = g_task_get_source_object (task);
+  Repeat *r = g_task_get_task_data (task);
+  double elapsed = (g_get_monotonic_time () - r->start) / 1e6;
+  double due_f = elapsed * r->rate + 1;
+  guint due = due_f >= r->total ? r->total : (guint) due_f;
+  gsize len;
+  const guint8 *p = g_bytes_get_data (r->data, &len);
+
+  for (guint i = 0; r->done < due && i < 2000; i++)
+    {
+      GError *error = NULL;
+      gssize n;
+
+      if (r->to != NULL)
+        n = sb_socket_send_to (self, r->to, p, len, &error);
+      else
+        n = sb_socket_send (self, p, len, &error);
+      if (n < 0)
+        {
+          repeat_return (task, error);
+          return TRUE;
+        }
+      r->done++;
+    }
+  if (r->done >= r->total)
+    {
+      repeat_return (task, NULL);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+repeat_tick_cb (gpointer data)
+{
+  return repeat_pump (data) ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
+}
+
+static gboolean
+repeat_cancel_cb (GCancellable *cancellable,
+                  gpointer      data)
+{
+  repeat_return (data, g_error_new (SB_SOCKET_ERROR, SB_SOCKET_ERROR_CANCELLED,
+                                    _("Cancelled while waiting for %s"), _("the operation")));
+  return G_SOURCE_REMOVE;
+}
+
+void
+sb_socket_send_repeated_async (SbSocket           *self,
+                               GBytes             *data,
+                               GSocketAddress     *to,
+                               guint               count,
+                               double              rate_per_second,
+                               GCancellable       *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer            user_data)
+{
+  GTask *task;
+  Repeat *r;
+
+  g_return_if_fail (SB_IS_SOCKET (self));
+  g_return_if_fail (data != NULL);
+  g_return_if_fail (to == NULL || G_IS_SOCKET_ADDRESS (to));
+  g_return_if_fail (rate_per_second > 0);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sb_socket_send_repeated_async);
+  /* as for the other operations: cancellation is SB_SOCKET_ERROR_CANCELLED */
+  g_task_set_check_cancellable (task, FALSE);
+  r = g_new0 (Repeat, 1);
+  r->data = g_bytes_ref (data);
+  r->to = to != NULL ? g_object_ref (to) : NULL;
+  r->total = count;
+  r->rate = rate_per_second;
+  r->start = g_get_monotonic_time ();
+  g_task_set_task_data (task, r, (GDestroyNotify) repeat_free);
+
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      repeat_cancel_cb (cancellable, task);
+      return;
+    }
+  if (repeat_pump (task))
+    return;
+  r->timer = g_timeout_source_new (MAX (1, (guint) (1000.0 / rate_per_second)));
+  g_source_set_callback (r->timer, repeat_tick_cb, task, NULL);
+  g_source_set_name (r->timer, "[sockbench] send repeated");
+  g_source_attach (r->timer, g_task_get_context (task));
+  if (cancellable != NULL)
+    {
+      r->cancel = g_cancellable_source_new (cancellable);
+      g_source_set_callback (r->cancel, (GSourceFunc) (void (*)(void)) repeat_cancel_cb, task, NULL);
+      g_source_attach (r->cancel, g_task_get_context (task));
+    }
+}
+
+gboolean
+sb_socket_send_repeated_finish (SbSocket     *self,
+                                GAsyncResult *result,
+                                guint        *out_sent,
+                                GError      **error)
+{
+  Repeat *r;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sb_socket_send_repeated_async, FALSE);
+
+  r = g_task_get_task_data (G_TASK (result));
+  if (out_sent != NULL)
+    *out_sent = r->done;
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* ---- receive --------------------------------------------------------------- */
 
 /* One read into @buf. Returns the count (0 = EOF on a stream), or -1 with

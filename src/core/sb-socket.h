@@ -242,6 +242,27 @@ gboolean      sb_socket_send_all_finish (SbSocket     *self,
                                         guint64       *out_sent,
                                         GError       **error);
 
+/* Send @data @count times at @rate_per_second (> 0): the first message at
+ * once, then, on each tick of a timer on the thread-default main context, the
+ * messages due by now (catching up after a late tick, at most 2000 per tick).
+ * Each message is one send() — or sendto(@to) when @to is not NULL — and is
+ * recorded in the transcript as sb_socket_send/sb_socket_send_to record it.
+ * It stops at the first error, which is the result. Cancelling @cancellable
+ * stops it with SB_SOCKET_ERROR_CANCELLED. sb_socket_send_repeated_finish's
+ * @out_sent is the number of messages sent, on success or failure. */
+void          sb_socket_send_repeated_async (SbSocket  *self,
+                                        GBytes        *data,
+                                        GSocketAddress *to,
+                                        guint          count,
+                                        double         rate_per_second,
+                                        GCancellable  *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer       user_data);
+gboolean      sb_socket_send_repeated_finish (SbSocket *self,
+                                        GAsyncResult  *result,
+                                        guint         *out_sent,
+                                        GError       **error);
+
 /* recv(bufsize) / recvfrom(bufsize): wait (within the timeout) for one read of
  * at most @bufsize bytes. An empty GBytes means the peer closed (EOF).
  * @out_peer (may be NULL) receives the sender's address (recvfrom). */
