@@ -754,24 +754,23 @@ sb_address_split (const char *text,
 
 /* ---- object -------------------------------------------------------------- */
 
+/* Stop a source of ours and drop our reference to it. */
+static void
+clear_source (GSource **source)
+{
+  if (*source != NULL)
+    {
+      g_source_destroy (*source);
+      g_clear_pointer (source, g_source_unref);
+    }
+}
+
 static void
 op_free (Op *op)
 {
-  if (op->io != NULL)
-    {
-      g_source_destroy (op->io);
-      g_source_unref (op->io);
-    }
-  if (op->timer != NULL)
-    {
-      g_source_destroy (op->timer);
-      g_source_unref (op->timer);
-    }
-  if (op->cancel != NULL)
-    {
-      g_source_destroy (op->cancel);
-      g_source_unref (op->cancel);
-    }
+  clear_source (&op->io);
+  clear_source (&op->timer);
+  clear_source (&op->cancel);
   g_clear_object (&op->peer);
   g_clear_pointer (&op->host, g_free);
   g_clear_pointer (&op->data, g_bytes_unref);
@@ -1766,12 +1765,9 @@ op_take (SbSocket *self,
   GTask *task = g_steal_pointer (&self->ops[kind]);
   Op *op = g_task_get_task_data (task);
 
-  if (op->io != NULL)
-    g_source_destroy (op->io);
-  if (op->timer != NULL)
-    g_source_destroy (op->timer);
-  if (op->cancel != NULL)
-    g_source_destroy (op->cancel);
+  clear_source (&op->io);
+  clear_source (&op->timer);
+  clear_source (&op->cancel);
   return task;
 }
 
@@ -2030,11 +2026,7 @@ start_accept_continuous (SbSocket *self)
 static void
 stop_accept_continuous (SbSocket *self)
 {
-  if (self->accept_source != NULL)
-    {
-      g_source_destroy (self->accept_source);
-      g_clear_pointer (&self->accept_source, g_source_unref);
-    }
+  clear_source (&self->accept_source);
 }
 
 void
@@ -2504,16 +2496,8 @@ typedef struct
 static void
 repeat_free (Repeat *r)
 {
-  if (r->timer != NULL)
-    {
-      g_source_destroy (r->timer);
-      g_source_unref (r->timer);
-    }
-  if (r->cancel != NULL)
-    {
-      g_source_destroy (r->cancel);
-      g_source_unref (r->cancel);
-    }
+  clear_source (&r->timer);
+  clear_source (&r->cancel);
   g_bytes_unref (r->data);
   g_clear_object (&r->to);
   g_free (r);
@@ -2527,10 +2511,8 @@ repeat_return (GTask  *task,
 {
   Repeat *r = g_task_get_task_data (task);
 
-  if (r->timer != NULL)
-    g_source_destroy (r->timer);
-  if (r->cancel != NULL)
-    g_source_destroy (r->cancel);
+  clear_source (&r->timer);
+  clear_source (&r->cancel);
   if (error != NULL)
     g_task_return_error (task, error);
   else
@@ -2951,11 +2933,7 @@ auto_receive_cb (int          fd,
 static void
 stop_auto_receive (SbSocket *self)
 {
-  if (self->auto_source != NULL)
-    {
-      g_source_destroy (self->auto_source);
-      g_clear_pointer (&self->auto_source, g_source_unref);
-    }
+  clear_source (&self->auto_source);
 }
 
 static void
