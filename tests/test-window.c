@@ -517,6 +517,12 @@ test_session_files (void)
     g_autoptr(SbSocket) s0 = g_list_model_get_item (sb_window_get_sockets (window), 0);
     g_assert_cmpint (sb_socket_get_state (s0), ==, SB_STATE_CREATED);
     g_assert_cmpint (sb_socket_get_socket_type (s0), ==, SB_SOCKET_STREAM);
+    /* the server preset's SO_REUSEADDR came back with the file */
+    {
+      int reuse = 0;
+      g_assert_true (sb_socket_get_option (s0, SB_OPTION_REUSE_ADDRESS, &reuse, NULL));
+      g_assert_cmpint (reuse, !=, 0);
+    }
     track (all, s0);
   }
   g_assert_cmpuint (g_list_model_get_n_items (sb_session_get_payloads (sb_window_get_session (window))), ==, 1);

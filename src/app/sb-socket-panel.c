@@ -160,7 +160,8 @@ sb_socket_panel_set_spec (SbSocketPanel *self,
   if (!g_set_object (&self->spec, spec) || spec == NULL)
     return;
 
-  /* show the spec's settings, and apply the options to the live socket */
+  /* show the spec's settings; the socket was made with its options
+   * (sb_socket_spec_create_socket) */
   self->syncing = TRUE;
   gtk_editable_set_text (GTK_EDITABLE (self->bind_address_row), sb_socket_spec_get_bind_host (spec) ?: "");
   gtk_spin_button_set_value (self->bind_port_spin, sb_socket_spec_get_bind_port (spec));
@@ -182,14 +183,6 @@ sb_socket_panel_set_spec (SbSocketPanel *self,
   sb_socket_set_timeout (self->socket, sb_socket_spec_get_timeout_ms (spec));
   if (sb_socket_spec_get_receive_size (spec) > 0)
     sb_socket_set_receive_size (self->socket, sb_socket_spec_get_receive_size (spec));
-  if (sb_socket_spec_get_reuse_address (spec))
-    sb_socket_set_option (self->socket, SB_OPTION_REUSE_ADDRESS, 1, NULL);
-  if (sb_socket_spec_get_broadcast (spec))
-    sb_socket_set_option (self->socket, SB_OPTION_BROADCAST, 1, NULL);
-  if (sb_socket_spec_get_no_delay (spec))
-    sb_socket_set_option (self->socket, SB_OPTION_NO_DELAY, 1, NULL);
-  if (sb_socket_spec_get_keepalive (spec))
-    sb_socket_set_option (self->socket, SB_OPTION_KEEPALIVE, 1, NULL);
   if (!sb_socket_spec_get_auto_receive (spec))
     g_object_set_data (G_OBJECT (self), "auto-receive-touched", GINT_TO_POINTER (1));
   update_state (self);

@@ -720,9 +720,7 @@ take_session (SbWindow  *self,
     {
       g_autoptr(SbSocketSpec) spec = g_list_model_get_item (specs, i);
       g_autoptr(GError) error = NULL;
-      g_autoptr(SbSocket) socket = sb_socket_new (sb_socket_spec_get_family (spec),
-                                                  sb_socket_spec_get_socket_type (spec),
-                                                  sb_socket_spec_get_protocol (spec), &error);
+      g_autoptr(SbSocket) socket = sb_socket_spec_create_socket (spec, &error);
       if (socket == NULL)
         {
           /* the spec stays in the document; say why it has no socket */

@@ -1048,46 +1048,14 @@ ensure_socket (SbScript *self,
 {
   SbSocketSpec *spec = self->spec;
   g_autoptr(SbSocket) socket = NULL;
-  gboolean stream;
-  guint n;
 
   if (self->socket != NULL)
     return TRUE;
 
-  socket = sb_socket_new (sb_socket_spec_get_family (spec), sb_socket_spec_get_socket_type (spec),
-                          sb_socket_spec_get_protocol (spec), error);
+  socket = sb_socket_spec_create_socket (spec, error);
   if (socket == NULL)
     return FALSE;
   g_ptr_array_add (self->sockets, g_object_ref (socket));
-  stream = sb_socket_spec_get_socket_type (spec) == SB_SOCKET_STREAM;
-
-  if ((sb_socket_spec_get_reuse_address (spec)
-       && !sb_socket_set_option (socket, SB_OPTION_REUSE_ADDRESS, 1, error))
-      || (sb_socket_spec_get_broadcast (spec)
-          && !sb_socket_set_option (socket, SB_OPTION_BROADCAST, 1, error))
-      || (stream && sb_socket_spec_get_no_delay (spec)
-          && !sb_socket_set_option (socket, SB_OPTION_NO_DELAY, 1, error))
-      || (sb_socket_spec_get_keepalive (spec)
-          && !sb_socket_set_option (socket, SB_OPTION_KEEPALIVE, 1, error))
-      || (sb_socket_spec_get_rcvbuf (spec) > 0
-          && !sb_socket_set_option (socket, SB_OPTION_RCVBUF, sb_socket_spec_get_rcvbuf (spec),
-                                    error))
-      || (sb_socket_spec_get_sndbuf (spec) > 0
-          && !sb_socket_set_option (socket, SB_OPTION_SNDBUF, sb_socket_spec_get_sndbuf (spec),
-                                    error))
-      || (sb_socket_spec_get_ttl (spec) > 0
-          && !sb_socket_set_option (socket, SB_OPTION_TTL, sb_socket_spec_get_ttl (spec), error)))
-    return FALSE;
-
-  n = sb_socket_spec_get_n_multicast_groups (spec);
-  for (guint i = 0; i < n; i++)
-    {
-      const char *group, *iface;
-
-      sb_socket_spec_get_multicast_group (spec, i, &group, &iface);
-      if (!sb_socket_join_multicast (socket, group, iface, error))
-        return FALSE;
-    }
 
   self->socket = g_object_ref (socket);
   attach_conn (self, socket);

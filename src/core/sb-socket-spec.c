@@ -509,3 +509,49 @@ sb_socket_spec_dup_step_summary (SbSocketSpec *self,
     }
   return sb_step_dup_summary (step);
 }
+
+SbSocket *
+sb_socket_spec_create_socket (SbSocketSpec *self,
+                              GError      **error)
+{
+  g_autoptr(SbSocket) socket = NULL;
+  gboolean stream;
+  guint n;
+
+  g_return_val_if_fail (SB_IS_SOCKET_SPEC (self), NULL);
+
+  socket = sb_socket_new (sb_socket_spec_get_family (self), sb_socket_spec_get_socket_type (self),
+                          sb_socket_spec_get_protocol (self), error);
+  if (socket == NULL)
+    return NULL;
+  stream = sb_socket_spec_get_socket_type (self) == SB_SOCKET_STREAM;
+
+  if ((sb_socket_spec_get_reuse_address (self)
+       && !sb_socket_set_option (socket, SB_OPTION_REUSE_ADDRESS, 1, error))
+      || (sb_socket_spec_get_broadcast (self)
+          && !sb_socket_set_option (socket, SB_OPTION_BROADCAST, 1, error))
+      || (stream && sb_socket_spec_get_no_delay (self)
+          && !sb_socket_set_option (socket, SB_OPTION_NO_DELAY, 1, error))
+      || (sb_socket_spec_get_keepalive (self)
+          && !sb_socket_set_option (socket, SB_OPTION_KEEPALIVE, 1, error))
+      || (sb_socket_spec_get_rcvbuf (self) > 0
+          && !sb_socket_set_option (socket, SB_OPTION_RCVBUF, sb_socket_spec_get_rcvbuf (self),
+                                    error))
+      || (sb_socket_spec_get_sndbuf (self) > 0
+          && !sb_socket_set_option (socket, SB_OPTION_SNDBUF, sb_socket_spec_get_sndbuf (self),
+                                    error))
+      || (sb_socket_spec_get_ttl (self) > 0
+          && !sb_socket_set_option (socket, SB_OPTION_TTL, sb_socket_spec_get_ttl (self), error)))
+    return NULL;
+
+  n = sb_socket_spec_get_n_multicast_groups (self);
+  for (guint i = 0; i < n; i++)
+    {
+      const char *group, *iface;
+
+      sb_socket_spec_get_multicast_group (self, i, &group, &iface);
+      if (!sb_socket_join_multicast (socket, group, iface, error))
+        return NULL;
+    }
+  return g_steal_pointer (&socket);
+}

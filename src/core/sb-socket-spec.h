@@ -141,6 +141,10 @@ void          sb_socket_spec_remove_reply_rule (SbSocketSpec *self,
 
 /* sb_step_dup_summary() with this socket's address, backlog… filled in
  * where the step uses the socket's: "connect 127.0.0.1:5000". */
+/* A new socket as the spec describes it: family, type, protocol, options
+ * and multicast groups (not its addresses, timeout or steps). */
+SbSocket     *sb_socket_spec_create_socket (SbSocketSpec *self,
+                                            GError      **error);
 char         *sb_socket_spec_dup_step_summary (SbSocketSpec *self,
                                              SbStep       *step);
 
