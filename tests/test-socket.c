@@ -1714,6 +1714,60 @@ test_auto_receive (void)
   close_and_finalize (listener);
 }
 
+/* A listener's byte limit passes to what it accepts; a 24 MiB flood then
+ * leaves the last bytes, whole and in order, in bounded memory. */
+static void
+test_auto_receive_byte_limit (void)
+{
+  const guint64 limit = 1024 * 1024;
+  const gsize len = 24 * 1024 * 1024 + 5;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) accepted = NULL, connected = NULL, sent = NULL;
+  SbSocket *listener = new_listener (SB_FAMILY_IPV4, 8);
+  SbSocket *client = new_socket (SB_FAMILY_IPV4, SB_SOCKET_STREAM);
+  SbSocket *server;
+  SbTranscript *t;
+  g_autoptr(GBytes) flood = g_bytes_new_take (g_malloc (len), len);
+  guint8 *p = (guint8 *) g_bytes_get_data (flood, NULL);
+  g_autofree guint8 *tail = g_malloc (limit);
+  guint64 first;
+
+  for (gsize i = 0; i < len; i++)
+    p[i] = (guint8) (i % 251);
+  sb_transcript_set_byte_limit (sb_socket_get_transcript (listener), limit);
+  sb_socket_accept_async (listener, NULL, result_cb, &accepted);
+  sb_socket_connect_async (client, "127.0.0.1", sb_socket_get_local_port (listener),
+                           NULL, result_cb, &connected);
+  WAIT_FOR (accepted != NULL && connected != NULL);
+  g_assert_true (sb_socket_connect_finish (client, connected, &error));
+  server = sb_socket_accept_finish (listener, accepted, &error);
+  g_assert_no_error (error);
+  t = sb_socket_get_transcript (server);
+  g_assert_cmpuint (sb_transcript_get_byte_limit (t), ==, limit);
+
+  sb_socket_set_auto_receive (server, TRUE);
+  sb_socket_send_all_async (client, flood, NULL, result_cb, &sent);
+  WAIT_FOR (sent != NULL);
+  g_assert_true (sb_socket_send_all_finish (client, sent, NULL, &error));
+  WAIT_FOR (sb_transcript_get_bytes_in (t) == len);
+
+  first = sb_transcript_get_first_offset (t);
+  g_assert_cmpuint (first, >, 0);
+  g_assert_cmpuint (len - first, >=, limit);
+  g_assert_cmpuint (sb_transcript_get_memory_size (t), <,
+                    limit + 2 * 4 * 1024 * 1024 + sb_transcript_get_n_events (t) * sizeof (SbTranscriptEntry) + 65536);
+  g_assert_cmpuint (sb_transcript_read (t, len - limit, tail, limit), ==, limit);
+  g_assert_cmpmem (tail, limit, p + len - limit, limit);
+  g_assert_true (has_message (server, SB_EVENT_NOTICE, "older bytes"));
+
+  g_clear_object (&sent);
+  g_clear_object (&accepted);
+  g_clear_object (&connected);
+  close_and_finalize (client);
+  close_and_finalize (server);
+  close_and_finalize (listener);
+}
+
 /* A handler may drop the last reference to the socket from ::received. */
 static void
 close_on_received_cb (SbSocket  *sock,
@@ -2668,6 +2722,7 @@ main (int   argc,
   g_test_add_func ("/socket/send-all-reset", test_send_all_reset);
   g_test_add_func ("/socket/receive", test_receive);
   g_test_add_func ("/socket/auto-receive", test_auto_receive);
+  g_test_add_func ("/socket/auto-receive-byte-limit", test_auto_receive_byte_limit);
   g_test_add_func ("/socket/auto-receive-close-in-handler", test_auto_receive_close_in_handler);
   g_test_add_func ("/socket/half-close", test_half_close);
   g_test_add_func ("/socket/udp", test_udp);

@@ -4,6 +4,9 @@
  */
 #include "config.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <string.h>
 
 #include "sb-transcript.h"
@@ -841,6 +844,157 @@ test_memory_size (void)
   g_assert_finalize_object (g_steal_pointer (&t));
 }
 
+/* A byte limit keeps at least the last @limit bytes, reads the dropped ones
+ * as gone, reuses memory, keeps offsets, events and counters, says once that
+ * it began dropping, and works across reserve/commit, copies and slices. */
+static void
+test_byte_limit (void)
+{
+  const guint64 limit = 10 * 1024 * 1024;
+  g_autoptr(SbTranscript) t = sb_transcript_new ();
+  g_autoptr(GByteArray) ref = g_byte_array_new ();
+  g_autoptr(GBytes) slice_src = NULL;
+  guint8 piece[60000];
+  guint n_notices = 0, first_data_event = G_MAXUINT;
+  gsize peak = 0;
+  SbTranscriptEntry e;
+
+  for (gsize i = 0; i < sizeof piece; i++)
+    piece[i] = (guint8) (i * 13 + i / 256);
+  {
+    guint8 *big = g_malloc (100000);
+    for (gsize i = 0; i < 100000; i++)
+      big[i] = (guint8) (i * 7);
+    slice_src = g_bytes_new_take (big, 100000);
+  }
+
+  sb_transcript_set_byte_limit (t, limit);
+  g_assert_cmpuint (sb_transcript_get_byte_limit (t), ==, limit);
+
+  /* 64 MiB: receives by reserve/commit, copies, and zero-copy slices */
+  for (guint round = 0; ref->len < 64 * 1024 * 1024; round++)
+    {
+      guint idx;
+
+      if (round % 3 == 0)
+        {
+          gsize room;
+          guint8 *buf = sb_transcript_reserve (t, 4096, sizeof piece, &room);
+          gsize n = MIN (room, sizeof piece - round % 1000);
+
+          memcpy (buf, piece, n);
+          idx = sb_transcript_commit (t, SB_EVENT_RECEIVED, "127.0.0.1:9", n);
+          g_byte_array_append (ref, piece, n);
+        }
+      else if (round % 3 == 1)
+        {
+          gsize n = 1 + round % sizeof piece;
+          idx = sb_transcript_append_data (t, SB_EVENT_SENT, NULL, piece, n);
+          g_byte_array_append (ref, piece, n);
+        }
+      else
+        {
+          idx = sb_transcript_append_bytes (t, SB_EVENT_SENT, NULL, slice_src, round % 5000, 90000);
+          g_byte_array_append (ref, (const guint8 *) g_bytes_get_data (slice_src, NULL) + round % 5000,
+                               90000);
+        }
+      if (first_data_event == G_MAXUINT)
+        first_data_event = idx;
+      /* the returned index is the data event's, never the notice's */
+      g_assert_true (sb_transcript_get_entry (t, idx, &e));
+      g_assert_cmpuint (e.kind, !=, SB_EVENT_NOTICE);
+      g_assert_cmpuint (e.offset + e.length, ==, ref->len);
+      peak = MAX (peak, sb_transcript_get_memory_size (t));
+    }
+
+  /* offsets count from the first byte ever; the last @limit are all there */
+  g_assert_cmpuint (sb_transcript_get_n_bytes (t), ==, ref->len);
+  g_assert_cmpuint (sb_transcript_get_first_offset (t), >, 0);
+  g_assert_cmpuint (sb_transcript_get_n_bytes (t) - sb_transcript_get_first_offset (t), >=, limit);
+  assert_range (t, ref, ref->len - limit, limit);
+  assert_range (t, ref, sb_transcript_get_first_offset (t), 4096);
+  /* dropped bytes read as gone, never as other bytes */
+  {
+    guint8 buf[16];
+    guint64 first = sb_transcript_get_first_offset (t);
+    g_autoptr(GBytes) gone = sb_transcript_get_bytes (t, 0, 16);
+
+    g_assert_cmpuint (sb_transcript_read (t, 0, buf, sizeof buf), ==, 0);
+    g_assert_cmpuint (sb_transcript_read (t, first - 1, buf, sizeof buf), ==, 0);
+    g_assert_cmpuint (g_bytes_get_size (gone), ==, 0);
+    g_assert_cmpuint (sb_transcript_find_event_at (t, 0), ==, G_MAXUINT);
+    g_assert_cmpuint (sb_transcript_find_event_at (t, first), !=, G_MAXUINT);
+  }
+  /* memory: the limit plus at most two full chunks and the events */
+  g_assert_cmpuint (peak, <=, limit + 2 * 4 * 1024 * 1024
+                              + sb_transcript_get_n_events (t) * sizeof (SbTranscriptEntry) + 65536);
+  /* events and counters are kept */
+  g_assert_true (sb_transcript_get_entry (t, first_data_event, &e));
+  g_assert_cmpuint (e.offset, ==, 0);
+  g_assert_cmpuint (sb_transcript_get_bytes_in (t) + sb_transcript_get_bytes_out (t), ==, ref->len);
+  /* one notice, naming the limit */
+  for (guint i = 0; i < sb_transcript_get_n_events (t); i++)
+    {
+      g_assert_true (sb_transcript_get_entry (t, i, &e));
+      if (e.kind == SB_EVENT_NOTICE)
+        {
+          n_notices++;
+          g_assert_nonnull (strstr (sb_transcript_get_message_string (t, e.message), "10.0"));
+          g_assert_nonnull (strstr (sb_transcript_get_message_string (t, e.message), "MiB"));
+        }
+    }
+  g_assert_cmpuint (n_notices, ==, 1);
+
+  /* lifting the limit keeps what is held; lowering it drops at once */
+  sb_transcript_set_byte_limit (t, 0);
+  assert_range (t, ref, ref->len - limit, limit);
+  sb_transcript_set_byte_limit (t, 1);
+  g_assert_cmpuint (sb_transcript_get_memory_size (t), <, 4 * 1024 * 1024 + 65536
+                    + sb_transcript_get_n_events (t) * sizeof (SbTranscriptEntry) + 65536);
+  assert_range (t, ref, ref->len - 1, 1);
+
+  /* clear starts again from offset 0 and keeps the limit */
+  sb_transcript_clear (t);
+  g_assert_cmpuint (sb_transcript_get_first_offset (t), ==, 0);
+  g_assert_cmpuint (sb_transcript_get_byte_limit (t), ==, 1);
+  sb_transcript_append_data (t, SB_EVENT_SENT, NULL, (const guint8 *) "abc", 3);
+  g_assert_cmpuint (sb_transcript_get_n_bytes (t), ==, 3);
+}
+
+/* With a limit, a long flood writes into memory it already has: the page
+ * faults it takes stay near what the limit needs, not what passed through
+ * (fresh pages are what made keeping everything slow; docs/benchmarks.md). */
+static void
+test_byte_limit_reuses_memory (void)
+{
+  const guint64 limit = 8 * 1024 * 1024, total = 256 * 1024 * 1024;
+  g_autoptr(SbTranscript) t = sb_transcript_new ();
+  struct rusage before, after;
+  long page = sysconf (_SC_PAGESIZE);
+  guint64 done = 0;
+  long faults;
+
+  sb_transcript_set_byte_limit (t, limit);
+  getrusage (RUSAGE_SELF, &before);
+  while (done < total)
+    {
+      gsize room;
+      guint8 *buf = sb_transcript_reserve (t, 4096, 65536, &room);
+
+      memset (buf, (int) (done >> 16), room);
+      sb_transcript_commit (t, SB_EVENT_RECEIVED, NULL, room);
+      done += room;
+    }
+  getrusage (RUSAGE_SELF, &after);
+  faults = after.ru_minflt - before.ru_minflt;
+  g_test_message ("%ld page faults for %" G_GUINT64_FORMAT " MiB through an %" G_GUINT64_FORMAT
+                  " MiB limit (%" G_GUINT64_FORMAT " pages passed through)",
+                  faults, total >> 20, limit >> 20, total / page);
+  /* the limit, two spare chunks and the event array, with room to spare;
+   * fresh memory for every byte would be 65,536 faults */
+  g_assert_cmpint (faults, <, (long) ((limit + 4 * 4 * 1024 * 1024) / page));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -858,6 +1012,8 @@ main (int   argc,
   g_test_add_func ("/transcript/get-item", test_get_item);
   g_test_add_func ("/transcript/clear", test_clear);
   g_test_add_func ("/transcript/memory-size", test_memory_size);
+  g_test_add_func ("/transcript/byte-limit", test_byte_limit);
+  g_test_add_func ("/transcript/byte-limit-reuses-memory", test_byte_limit_reuses_memory);
 
   return g_test_run ();
 }

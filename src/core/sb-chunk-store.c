@@ -21,6 +21,9 @@ typedef struct
   guint8        data[];
 } Chunk;
 
+/* A full-size chunk with less free room than this is not shrunk. */
+#define FULL_SLACK_MAX (64 * 1024)
+
 /* The next full-size chunk, made by a worker thread. Reference-counted
  * (g_atomic_rc_box), since the worker may outlive the store. */
 typedef struct
@@ -33,8 +36,12 @@ typedef struct
 
 struct _SbChunkStore
 {
-  GPtrArray         *chunks;   /* Chunk*, in offset order */
+  GPtrArray         *chunks;   /* Chunk*, in offset order; live from [head] */
+  guint              head;     /* chunks before it were dropped (NULL) */
   guint64            n_bytes;
+  guint64            limit;    /* 0: keep everything */
+  guint64            dropped;  /* bytes dropped from the front */
+  Chunk             *recycled; /* a dropped full-size chunk, for the next tail */
   Spare             *spare;    /* with SB_CHUNK_STORE_PREPARE_AHEAD */
   /* 32-bit, since a store is made per connection and chunks are small */
   guint32            min_chunk;
@@ -202,10 +209,63 @@ sb_chunk_store_new (gsize             min_chunk,
 static void
 free_chunks (SbChunkStore *self)
 {
-  for (guint i = 0; i < self->chunks->len; i++)
+  for (guint i = self->head; i < self->chunks->len; i++)
     chunk_free (g_ptr_array_index (self->chunks, i));
   g_ptr_array_set_size (self->chunks, 0);
+  self->head = 0;
   self->next_chunk_size = self->min_chunk;
+}
+
+static inline guint
+n_live (SbChunkStore *self)
+{
+  return self->chunks->len - self->head;
+}
+
+static inline Chunk *
+live_chunk (SbChunkStore *self,
+            guint         i)
+{
+  return g_ptr_array_index (self->chunks, self->head + i);
+}
+
+static inline gboolean
+is_full_size (SbChunkStore *self,
+              Chunk        *c)
+{
+  return c->ext == NULL && sizeof (Chunk) + c->size == self->max_chunk;
+}
+
+/* With a limit: drop chunks from the front while the rest still hold at
+ * least @limit bytes. One dropped full-size chunk is kept to be the next
+ * tail, so that a flood goes on writing into memory that is already
+ * mapped instead of fresh pages the kernel must zero first (which halved
+ * the receive rate; docs/benchmarks.md). */
+static void
+trim (SbChunkStore *self)
+{
+  if (self->limit == 0)
+    return;
+  while (n_live (self) > 1)
+    {
+      Chunk *front = live_chunk (self, 0);
+      guint64 held = self->n_bytes - self->dropped;
+
+      if (held - front->used < self->limit)
+        break;
+      self->dropped += front->used;
+      self->chunks->pdata[self->head++] = NULL;
+      if (self->recycled == NULL && is_full_size (self, front))
+        self->recycled = front;
+      else
+        chunk_free (front);
+    }
+  /* compact the array now and then, not on every drop */
+  if (self->head > 0 && self->head >= self->chunks->len / 2)
+    {
+      g_ptr_array_remove_range (self->chunks, 0, self->head);
+      self->head = 0;
+    }
 }
 
 void
@@ -214,6 +274,7 @@ sb_chunk_store_free (SbChunkStore *self)
   if (self == NULL)
     return;
   free_chunks (self);
+  g_clear_pointer (&self->recycled, chunk_free);
   g_clear_pointer (&self->chunks, g_ptr_array_unref);
   g_clear_pointer (&self->spare, spare_unref);
   g_free (self);
@@ -223,7 +284,7 @@ sb_chunk_store_free (SbChunkStore *self)
  * sb_chunk_store_clear:
  *
  * Drops every byte; the store starts again at offset 0 with a small chunk.
- * A prepared spare chunk is kept.
+ * A prepared spare chunk is kept, and so is the limit.
  */
 void
 sb_chunk_store_clear (SbChunkStore *self)
@@ -231,13 +292,55 @@ sb_chunk_store_clear (SbChunkStore *self)
   g_return_if_fail (self != NULL);
 
   free_chunks (self);
+  g_clear_pointer (&self->recycled, chunk_free);
   self->n_bytes = 0;
+  self->dropped = 0;
+}
+
+/**
+ * sb_chunk_store_set_limit:
+ * @limit: bytes to keep at least, or 0 to keep everything
+ *
+ * Bounds the store: once it holds more than @limit bytes, whole chunks are
+ * dropped from the front as new ones are needed, as long as at least
+ * @limit bytes remain. Offsets keep counting from the first byte ever
+ * appended; sb_chunk_store_get_start() tells where the held bytes begin.
+ * Memory stays below @limit plus two full-size chunks.
+ */
+void
+sb_chunk_store_set_limit (SbChunkStore *self,
+                          guint64       limit)
+{
+  g_return_if_fail (self != NULL);
+
+  self->limit = limit;
+  trim (self);
+}
+
+guint64
+sb_chunk_store_get_limit (SbChunkStore *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->limit;
+}
+
+/**
+ * sb_chunk_store_get_start:
+ *
+ * Returns: the offset of the oldest byte still held (0 unless a limit made
+ *   the store drop bytes)
+ */
+guint64
+sb_chunk_store_get_start (SbChunkStore *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->dropped;
 }
 
 static Chunk *
 tail (SbChunkStore *self)
 {
-  if (self->chunks->len == 0)
+  if (n_live (self) == 0)
     return NULL;
   return g_ptr_array_index (self->chunks, self->chunks->len - 1);
 }
@@ -251,6 +354,10 @@ seal_tail (SbChunkStore *self)
   if (!(self->flags & SB_CHUNK_STORE_SEAL_TAIL))
     return;
   if (last == NULL || last->ext != NULL || last->used == last->size)
+    return;
+  /* a full-size chunk nearly filled is left alone: it stays reusable (see
+   * trim()), for less than one read's worth of slack */
+  if (is_full_size (self, last) && last->size - last->used < FULL_SLACK_MAX)
     return;
   if (last->used == 0)
     {
@@ -276,14 +383,18 @@ tail_with_room (SbChunkStore *self,
       gsize total = MAX (self->next_chunk_size, sizeof (Chunk) + min);
 
       seal_tail (self);
+      trim (self);
       chunk = NULL;
-      if (self->spare != NULL && total == self->max_chunk)
+      if (total == self->max_chunk && self->recycled != NULL)
+        chunk = g_steal_pointer (&self->recycled);
+      if (chunk == NULL && self->spare != NULL && total == self->max_chunk)
         chunk = take_spare (self);
       if (chunk == NULL)
         chunk = chunk_new (total, self->max_chunk);
       if (self->spare != NULL && total >= self->max_chunk)
         prepare_spare (self);
       chunk->start = self->n_bytes;
+      chunk->used = 0;
       g_ptr_array_add (self->chunks, chunk);
       self->next_chunk_size = MIN (self->next_chunk_size * 2, self->max_chunk);
     }
@@ -359,6 +470,7 @@ sb_chunk_store_append_bytes (SbChunkStore *self,
       g_ptr_array_add (self->chunks, chunk);
     }
   self->n_bytes += len;
+  trim (self);
 }
 
 /**
@@ -420,12 +532,12 @@ sb_chunk_store_get_size (SbChunkStore *self)
   return self->n_bytes;
 }
 
-/* The index of the last chunk whose start <= @offset (0 if none). */
+/* The index of the last live chunk whose start <= @offset (head if none). */
 static guint
 find_chunk (SbChunkStore *self,
             guint64       offset)
 {
-  guint lo = 0, hi = self->chunks->len;
+  guint lo = self->head, hi = self->chunks->len;
 
   while (hi - lo > 1)
     {
@@ -445,7 +557,8 @@ find_chunk (SbChunkStore *self,
  *
  * Copies up to @len bytes from @offset, across chunks.
  *
- * Returns: how many bytes were copied (fewer at the end of the store)
+ * Returns: how many bytes were copied (fewer at the end of the store; 0
+ *   from an offset whose bytes were dropped)
  */
 gsize
 sb_chunk_store_read (SbChunkStore *self,
@@ -458,7 +571,7 @@ sb_chunk_store_read (SbChunkStore *self,
   g_return_val_if_fail (self != NULL, 0);
   g_return_val_if_fail (buf != NULL || len == 0, 0);
 
-  if (offset >= self->n_bytes || len == 0)
+  if (offset >= self->n_bytes || offset < self->dropped || len == 0)
     return 0;
   len = MIN (len, self->n_bytes - offset);
 
@@ -481,7 +594,7 @@ sb_chunk_store_read (SbChunkStore *self,
  * those appended by one reserve/commit do.
  *
  * Returns: (transfer none) (nullable): the bytes, or %NULL if they straddle
- *   chunks or lie past the end
+ *   chunks, lie past the end or were dropped
  */
 const guint8 *
 sb_chunk_store_peek (SbChunkStore *self,
@@ -495,7 +608,7 @@ sb_chunk_store_peek (SbChunkStore *self,
 
   if (len == 0)
     return offset <= self->n_bytes ? (const guint8 *) "" : NULL;
-  if (offset >= self->n_bytes || len > self->n_bytes - offset)
+  if (offset >= self->n_bytes || len > self->n_bytes - offset || offset < self->dropped)
     return NULL;
   c = g_ptr_array_index (self->chunks, find_chunk (self, offset));
   at = offset - c->start;
@@ -517,8 +630,10 @@ sb_chunk_store_get_memory_size (SbChunkStore *self)
   g_return_val_if_fail (self != NULL, 0);
 
   total = sizeof *self;
-  for (guint i = 0; i < self->chunks->len; i++)
+  for (guint i = self->head; i < self->chunks->len; i++)
     total += sizeof (Chunk) + ((Chunk *) g_ptr_array_index (self->chunks, i))->size;
+  if (self->recycled != NULL)
+    total += sizeof (Chunk) + self->recycled->size;
   total += self->chunks->len * sizeof (gpointer);
   return total;
 }

@@ -11,6 +11,9 @@
  * Full-size chunks are prefaulted when made (MADV_POPULATE_WRITE), since a
  * store that has grown that far is likely being flooded.
  *
+ * A limit bounds the store: the oldest chunks are then dropped (and one is
+ * reused for new bytes), while offsets keep counting from the start.
+ *
  * Not thread-safe: one thread appends and reads.
  */
 #pragma once
@@ -27,7 +30,8 @@ typedef enum
   /* Shrink the unused end of the tail chunk when another chunk follows it.
    * Saves memory, but moves the chunk: pointers from reserve() and peek()
    * are valid only until the next append. Without it, a chunk never moves,
-   * and peek() pointers stay valid until clear(). */
+   * and peek() pointers stay valid until clear() (or until a limit drops
+   * their chunk). */
   SB_CHUNK_STORE_SEAL_TAIL     = 1 << 0,
   /* Make (and prefault) the next full-size chunk ahead of need on a worker
    * thread, while the current one fills. */
@@ -62,6 +66,10 @@ const guint8  *sb_chunk_store_peek            (SbChunkStore      *self,
                                                gsize              len);
 
 guint64        sb_chunk_store_get_size        (SbChunkStore      *self);
+void           sb_chunk_store_set_limit       (SbChunkStore      *self,
+                                               guint64            limit);
+guint64        sb_chunk_store_get_limit       (SbChunkStore      *self);
+guint64        sb_chunk_store_get_start       (SbChunkStore      *self);
 gsize          sb_chunk_store_get_memory_size (SbChunkStore      *self);
 void           sb_chunk_store_clear           (SbChunkStore      *self);
 

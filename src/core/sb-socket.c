@@ -1164,6 +1164,8 @@ socket_new_accepted (SbSocket              *listener,
   self->state = SB_STATE_CONNECTED;
   self->timeout_ms = listener->timeout_ms;
   self->receive_size = listener->receive_size;
+  sb_transcript_set_byte_limit (self->transcript,
+                                sb_transcript_get_byte_limit (listener->transcript));
   self->listener = listener;
   g_object_add_weak_pointer (G_OBJECT (listener), (gpointer *) &self->listener);
   set_remote (self, peer, peer_len);

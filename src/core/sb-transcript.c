@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 #include "sb-chunk-store.h"
 #include "sb-list-batcher.h"
@@ -33,6 +34,7 @@ struct _SbTranscript
   guint64       bytes_out;
   guint64       messages_in;
   guint64       messages_out;
+  gboolean      drop_noted;     /* the "older bytes dropped" notice is in */
 
   SbListBatcher batcher;
 };
@@ -363,6 +365,22 @@ add_entry (SbTranscript *self,
   return self->entries->len - 1;
 }
 
+/* After bytes went in: say once that the limit began dropping old ones. */
+static void
+note_drop (SbTranscript *self)
+{
+  g_autofree char *size = NULL;
+  g_autofree char *message = NULL;
+
+  if (self->drop_noted || sb_chunk_store_get_start (self->bytes) == 0)
+    return;
+  self->drop_noted = TRUE;
+  size = g_format_size_full (sb_chunk_store_get_limit (self->bytes), G_FORMAT_SIZE_IEC_UNITS);
+  message = g_strdup_printf (_("Keeping the last %s of this conversation: older bytes are "
+                               "dropped from now on"), size);
+  add_entry (self, SB_EVENT_NOTICE, NULL, sb_chunk_store_get_size (self->bytes), 0, message);
+}
+
 guint
 sb_transcript_append_data (SbTranscript *self,
                            SbEventKind   kind,
@@ -371,6 +389,7 @@ sb_transcript_append_data (SbTranscript *self,
                            gsize         len)
 {
   guint64 offset;
+  guint index;
 
   g_return_val_if_fail (SB_IS_TRANSCRIPT (self), 0);
   g_return_val_if_fail (data != NULL || len == 0, 0);
@@ -386,7 +405,9 @@ sb_transcript_append_data (SbTranscript *self,
       offset += G_MAXUINT32;
     }
   sb_chunk_store_append (self->bytes, data, len);
-  return add_entry (self, kind, peer, offset, len, NULL);
+  index = add_entry (self, kind, peer, offset, len, NULL);
+  note_drop (self);
+  return index;
 }
 
 guint
@@ -400,6 +421,7 @@ sb_transcript_append_bytes (SbTranscript *self,
   gsize size;
   const guint8 *data;
   guint64 start;
+  guint index;
 
   g_return_val_if_fail (SB_IS_TRANSCRIPT (self), 0);
   g_return_val_if_fail (bytes != NULL, 0);
@@ -412,7 +434,9 @@ sb_transcript_append_bytes (SbTranscript *self,
 
   start = sb_chunk_store_get_size (self->bytes);
   sb_chunk_store_append_bytes (self->bytes, bytes, offset, len);
-  return add_entry (self, kind, peer, start, len, NULL);
+  index = add_entry (self, kind, peer, start, len, NULL);
+  note_drop (self);
+  return index;
 }
 
 guint
@@ -442,13 +466,17 @@ sb_transcript_commit (SbTranscript *self,
                       gsize         len)
 {
   guint64 offset;
+  guint index;
 
   g_return_val_if_fail (SB_IS_TRANSCRIPT (self), 0);
 
   offset = sb_chunk_store_get_size (self->bytes);
   if (!sb_chunk_store_commit (self->bytes, len))
     return 0;
-  return add_entry (self, kind, peer, offset, len, NULL);
+  index = add_entry (self, kind, peer, offset, len, NULL);
+  /* the notice follows the event, so that index stays the data's */
+  note_drop (self);
+  return index;
 }
 
 guint
@@ -499,6 +527,46 @@ sb_transcript_get_n_bytes (SbTranscript *self)
   return sb_chunk_store_get_size (self->bytes);
 }
 
+/**
+ * sb_transcript_get_first_offset:
+ *
+ * Returns: the offset of the oldest byte still held: 0, unless a byte
+ *   limit dropped older bytes
+ */
+guint64
+sb_transcript_get_first_offset (SbTranscript *self)
+{
+  g_return_val_if_fail (SB_IS_TRANSCRIPT (self), 0);
+  return sb_chunk_store_get_start (self->bytes);
+}
+
+/**
+ * sb_transcript_set_byte_limit:
+ * @limit: bytes of conversation to keep at least, or 0 for all of them
+ *
+ * Bounds the memory a long conversation takes. Once more than @limit bytes
+ * are held, the oldest are dropped in whole chunks of up to 4 MiB (at
+ * least @limit bytes stay), and their memory is reused for new bytes.
+ * Events, counters and offsets are kept; the bytes of a dropped event read
+ * as gone (sb_transcript_read() returns 0). One notice event says when
+ * dropping begins.
+ */
+void
+sb_transcript_set_byte_limit (SbTranscript *self,
+                              guint64       limit)
+{
+  g_return_if_fail (SB_IS_TRANSCRIPT (self));
+  sb_chunk_store_set_limit (self->bytes, limit);
+  note_drop (self);
+}
+
+guint64
+sb_transcript_get_byte_limit (SbTranscript *self)
+{
+  g_return_val_if_fail (SB_IS_TRANSCRIPT (self), 0);
+  return sb_chunk_store_get_limit (self->bytes);
+}
+
 gsize
 sb_transcript_read (SbTranscript *self,
                     guint64       offset,
@@ -521,7 +589,7 @@ sb_transcript_get_bytes (SbTranscript *self,
   g_return_val_if_fail (SB_IS_TRANSCRIPT (self), NULL);
 
   n_bytes = sb_chunk_store_get_size (self->bytes);
-  if (offset >= n_bytes)
+  if (offset >= n_bytes || offset < sb_chunk_store_get_start (self->bytes))
     return g_bytes_new (NULL, 0);
   len = MIN (len, n_bytes - offset);
   buf = g_malloc (len);
@@ -537,7 +605,8 @@ sb_transcript_find_event_at (SbTranscript *self,
 
   g_return_val_if_fail (SB_IS_TRANSCRIPT (self), G_MAXUINT);
 
-  if (offset >= sb_chunk_store_get_size (self->bytes))
+  if (offset >= sb_chunk_store_get_size (self->bytes)
+      || offset < sb_chunk_store_get_start (self->bytes))
     return G_MAXUINT;
 
   /* Entries are in offset order; find the last one starting at or before
@@ -618,5 +687,6 @@ sb_transcript_clear (SbTranscript *self)
   g_clear_pointer (&self->messages, g_ptr_array_unref);
   self->bytes_in = self->bytes_out = 0;
   self->messages_in = self->messages_out = 0;
+  self->drop_noted = FALSE;
   sb_list_batcher_reset (&self->batcher);
 }

@@ -85,6 +85,11 @@ const char   *sb_transcript_get_peer_string   (SbTranscript  *self,
 const char   *sb_transcript_get_message_string(SbTranscript  *self,
                                                guint32        message);
 guint64       sb_transcript_get_n_bytes       (SbTranscript  *self);
+/* With a byte limit, the oldest bytes are dropped; offsets stay absolute. */
+guint64       sb_transcript_get_first_offset  (SbTranscript  *self);
+void          sb_transcript_set_byte_limit    (SbTranscript  *self,
+                                               guint64        limit);
+guint64       sb_transcript_get_byte_limit    (SbTranscript  *self);
 /* Copy up to @len bytes from @offset into @buf; returns the count copied. */
 gsize         sb_transcript_read              (SbTranscript  *self,
                                                guint64        offset,

@@ -10,7 +10,12 @@
  *              byte in its transcript, on a GMainLoop, until EOF;
  *           B: the reference, a blocking recv(2) loop into one 64 KiB buffer;
  *           C: recv(2) into kept 4 MiB chunks: B plus A's memory work;
- *           D: A with the transcript cleared every 64 MiB (memory reused).
+ *           D: A with the transcript's byte limit (--limit, default 64 MiB):
+ *              the oldest bytes are dropped and their memory reused;
+ *           G: recv(2) into a ring of 4 MiB chunks holding --limit: D's
+ *              memory work without the engine;
+ *           H: G on a non-blocking socket, reading until EAGAIN, then
+ *              poll(2): what any receiver on a main loop does.
  *  sendall  a reader thread recv(2)s and discards --sendall-bytes (default
  *           256 MiB) from
  *           E: a connected SbSocket, sb_socket_send_all_async of one GBytes;
@@ -24,7 +29,10 @@
 #include "config.h"
 
 #include <malloc.h>
+#include <poll.h>
 #include <signal.h>
+
+#include <glib-unix.h>
 
 #include "sb-socket.h"
 #include "bench-util.h"
@@ -32,12 +40,12 @@
 #define PIECE        (256 * 1024)   /* sender write(2) size */
 #define PLAIN_BUF    (64 * 1024)    /* reference recv(2) buffer */
 #define KEEP_CHUNK   (4 * 1024 * 1024)
-#define CLEAR_EVERY  (64 * 1024 * 1024)
 #define RATIO_TARGET 0.9
 #define MEMORY_TARGET 1.1
 
 static guint64 opt_bytes = G_GUINT64_CONSTANT (1) << 30;
 static guint64 opt_sendall_bytes = G_GUINT64_CONSTANT (256) << 20;
+static guint64 opt_limit = G_GUINT64_CONSTANT (64) << 20;
 static int opt_runs = 3;
 static gboolean opt_verbose = FALSE;
 static char *opt_only = NULL;
@@ -101,30 +109,7 @@ typedef struct
   SbSocket  *child;
   gint64     t_end;
   char      *error;
-  guint64    clear_every;  /* 0: keep everything */
-  guint64    received;
-  guint64    reads;
 } EngineReceive;
-
-/* Only connected for the clearing variant: count, and clear the transcript
- * whenever it holds @clear_every bytes, so its memory is reused warm. */
-static void
-on_received (SbSocket *socket,
-             guint     index,
-             gpointer  data)
-{
-  EngineReceive *r = data;
-  SbTranscript *t = sb_socket_get_transcript (socket);
-  SbTranscriptEntry e;
-
-  if (sb_transcript_get_entry (t, index, &e) && e.kind == SB_EVENT_RECEIVED)
-    {
-      r->received += e.length;
-      r->reads++;
-    }
-  if (sb_transcript_get_n_bytes (t) >= r->clear_every)
-    sb_transcript_clear (t);
-}
 
 static void
 on_peer_closed (GObject    *object,
@@ -166,24 +151,23 @@ accept_cb (GObject      *object,
     }
   g_signal_connect (r->child, "notify::peer-closed", G_CALLBACK (on_peer_closed), r);
   g_signal_connect (r->child, "error", G_CALLBACK (on_error), r);
-  if (r->clear_every > 0)
-    g_signal_connect (r->child, "received", G_CALLBACK (on_received), r);
   sb_socket_set_auto_receive (r->child, TRUE);
 }
 
-/* Compare a few windows of the transcript with the pattern. */
+/* Compare a few windows of the bytes the transcript holds with the pattern. */
 static gboolean
 check_transcript (SbTranscript *t,
                   guint64       bytes)
 {
   guint8 buf[4096];
   GRand *rand = g_rand_new_with_seed (42);
+  guint64 first = sb_transcript_get_first_offset (t);
   gboolean ok = TRUE;
 
   for (guint i = 0; i < 64 && ok; i++)
     {
-      guint64 at = i == 0 ? 0 : i == 1 ? bytes - MIN (bytes, sizeof buf)
-                 : (guint64) (g_rand_double (rand) * (double) bytes);
+      guint64 at = i == 0 ? first : i == 1 ? bytes - MIN (bytes - first, sizeof buf)
+                 : first + (guint64) (g_rand_double (rand) * (double) (bytes - first));
       gsize n = sb_transcript_read (t, at, buf, sizeof buf);
 
       for (gsize k = 0; k < n; k++)
@@ -198,19 +182,18 @@ check_transcript (SbTranscript *t,
   return ok;
 }
 
-/* @clear_every 0: the transcript keeps every byte (the real case). Else it is
- * cleared each time it holds that much: the engine's own cost, without the
- * cost of fresh memory for a gigabyte. */
+/* @limit 0: the transcript keeps every byte. Else it keeps the last @limit
+ * bytes (the listener's limit, inherited by the accepted connection). */
 static double
 run_engine_receive (guint64  bytes,
-                    guint64  clear_every,
+                    guint64  limit,
                     double  *out_memory_ratio,
                     guint64 *out_reads)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(SbSocket) listener = NULL;
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  EngineReceive r = { .loop = loop, .clear_every = clear_every };
+  EngineReceive r = { .loop = loop };
   Sender s = { .bytes = bytes };
   SbTranscript *t;
   GThread *thread;
@@ -221,6 +204,7 @@ run_engine_receive (guint64  bytes,
       || !sb_socket_listen (listener, 16, &error))
     g_error ("listener: %s", error->message);
   s.port = sb_socket_get_local_port (listener);
+  sb_transcript_set_byte_limit (sb_socket_get_transcript (listener), limit);
 
   sb_socket_accept_async (listener, NULL, accept_cb, &r);
   thread = g_thread_new ("sender", sender_thread, &s);
@@ -231,29 +215,25 @@ run_engine_receive (guint64  bytes,
     g_error ("engine receive: %s", r.error);
   t = sb_socket_get_transcript (r.child);
   mbps = bench_mb_per_s (bytes, r.t_end - s.t_start);
-  if (clear_every == 0)
-    {
-      if (sb_transcript_get_bytes_in (t) != bytes || sb_transcript_get_n_bytes (t) != bytes)
-        g_error ("engine receive: got %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " bytes",
-                 sb_transcript_get_bytes_in (t), bytes);
-      if (!check_transcript (t, bytes))
-        g_error ("engine receive: the transcript does not hold what was sent");
-      *out_memory_ratio = (double) sb_transcript_get_memory_size (t)
-                          / (double) sb_transcript_get_n_bytes (t);
-      *out_reads = sb_transcript_get_messages_in (t);
-      if (opt_verbose)
-        g_print ("    engine receive: %.0f MB/s, %" G_GUINT64_FORMAT " reads, memory %.4f x\n",
-                 mbps, *out_reads, *out_memory_ratio);
-    }
-  else
-    {
-      if (r.received != bytes)
-        g_error ("engine receive: got %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " bytes",
-                 r.received, bytes);
-      if (opt_verbose)
-        g_print ("    engine receive, clearing: %.0f MB/s, %" G_GUINT64_FORMAT " reads\n",
-                 mbps, r.reads);
-    }
+  {
+    guint64 held = sb_transcript_get_n_bytes (t) - sb_transcript_get_first_offset (t);
+
+    if (sb_transcript_get_bytes_in (t) != bytes || sb_transcript_get_n_bytes (t) != bytes)
+      g_error ("engine receive: got %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " bytes",
+               sb_transcript_get_bytes_in (t), bytes);
+    if (limit == 0 ? held != bytes : held < MIN (limit, bytes))
+      g_error ("engine receive: the transcript holds %" G_GUINT64_FORMAT " bytes", held);
+    if (!check_transcript (t, bytes))
+      g_error ("engine receive: the transcript does not hold what was sent");
+    /* with a limit, memory is measured against the limit it promises */
+    *out_memory_ratio = (double) sb_transcript_get_memory_size (t)
+                        / (double) (limit == 0 ? held : MIN (limit, bytes));
+    *out_reads = sb_transcript_get_messages_in (t);
+    if (opt_verbose)
+      g_print ("    engine receive%s: %.0f MB/s, %" G_GUINT64_FORMAT " reads, "
+               "%" G_GUINT64_FORMAT " bytes held, memory %.4f x\n",
+               limit == 0 ? "" : " (limited)", mbps, *out_reads, held, *out_memory_ratio);
+  }
 
   /* free the gigabyte before the next run */
   sb_socket_close (r.child);
@@ -271,16 +251,23 @@ run_engine_receive (guint64  bytes,
 /* @keep FALSE: recv(2) into one 64 KiB buffer, discarding (the reference of
  * the brief). @keep TRUE: recv(2) 64 KiB at a time into 4 MiB malloc'd chunks
  * that are all kept until the end, like the transcript keeps them: the same
- * fresh memory to fault in, none of the engine. */
+ * fresh memory to fault in, none of the engine. With @ring > 0 as well, only
+ * the chunks for the last @ring bytes are kept, and the oldest is written
+ * again when the ring is full: the memory work of row D, none of the engine.
+ * @poll_driven: the socket is non-blocking, read until EAGAIN, then poll(2)
+ * — how any receiver on a main loop must read, without the loop. */
 static double
 run_plain_receive (guint64  bytes,
-                   gboolean keep)
+                   gboolean keep,
+                   guint64  ring,
+                   gboolean poll_driven)
 {
   Sender s = { .bytes = bytes };
   guint8 *buf = g_malloc (PLAIN_BUF);
   GPtrArray *kept = g_ptr_array_new_with_free_func (g_free);
+  guint n_ring = ring > 0 ? (guint) ((ring + KEEP_CHUNK - 1) / KEEP_CHUNK) + 1 : 0;
   gsize used = KEEP_CHUNK;
-  guint64 got = 0;
+  guint64 got = 0, n_chunks = 0;
   GThread *thread;
   gint64 t_end;
   int lfd, fd;
@@ -291,20 +278,35 @@ run_plain_receive (guint64  bytes,
   fd = accept4 (lfd, NULL, NULL, SOCK_CLOEXEC);
   if (fd < 0)
     g_error ("accept: %s", g_strerror (errno));
+  if (poll_driven && !g_unix_set_fd_nonblocking (fd, TRUE, NULL))
+    g_error ("O_NONBLOCK: %s", g_strerror (errno));
   for (;;)
     {
       ssize_t n;
 
       if (keep && KEEP_CHUNK - used < 4096)
         {
-          buf = g_malloc (KEEP_CHUNK);
-          g_ptr_array_add (kept, buf);
+          if (n_ring > 0 && kept->len == n_ring)
+            buf = g_ptr_array_index (kept, n_chunks % n_ring);
+          else
+            {
+              buf = g_malloc (KEEP_CHUNK);
+              g_ptr_array_add (kept, buf);
+            }
+          n_chunks++;
           used = 0;
         }
       n = recv (fd, keep ? buf + used : buf, keep ? MIN (PLAIN_BUF, KEEP_CHUNK - used) : PLAIN_BUF,
                 0);
       if (n < 0 && errno == EINTR)
         continue;
+      if (n < 0 && errno == EAGAIN && poll_driven)
+        {
+          struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+          poll (&pfd, 1, -1);
+          continue;
+        }
       if (n < 0)
         g_error ("recv: %s", g_strerror (errno));
       if (n == 0)
@@ -325,7 +327,8 @@ run_plain_receive (guint64  bytes,
     g_error ("plain receive: got %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT, got, bytes);
   mbps = bench_mb_per_s (bytes, t_end - s.t_start);
   if (opt_verbose)
-    g_print ("    plain receive%s: %.0f MB/s\n", keep ? " (keeping)" : "", mbps);
+    g_print ("    plain receive%s%s: %.0f MB/s\n",
+             !keep ? "" : ring > 0 ? " (ring)" : " (keeping)", poll_driven ? " (poll)" : "", mbps);
   return mbps;
 }
 
@@ -524,6 +527,8 @@ main (int    argc,
 {
   g_autofree char *bytes_text = NULL;
   g_autofree char *sendall_text = NULL;
+  g_autofree char *limit_text = NULL;
+  g_autofree char *limit_label = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) sendall_data = NULL;
@@ -532,14 +537,16 @@ main (int    argc,
       "Bytes to receive per run (default 1G)", "N[k|M|G]" },
     { "sendall-bytes", 0, 0, G_OPTION_ARG_STRING, &sendall_text,
       "Bytes to sendall per run (default 256M)", "N[k|M|G]" },
+    { "limit", 0, 0, G_OPTION_ARG_STRING, &limit_text,
+      "Row D's transcript byte limit (default 64M)", "N[k|M|G]" },
     { "runs", 0, 0, G_OPTION_ARG_INT, &opt_runs, "Runs of each measurement (default 3)", "N" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose, "Print every run", NULL },
     { "only", 0, 0, G_OPTION_ARG_STRING, &opt_only,
       "Run only these rows of the tables, e.g. AC (for profiling one with perf)", "LETTERS" },
     { NULL }
   };
-  double *engine, *plain, *keep, *clearing, *mem, *sendmem;
-  guint64 reads = 0;
+  double *engine, *plain, *keep, *clearing, *ring, *polled, *mem, *limmem, *sendmem;
+  guint64 reads = 0, limreads = 0;
   guint n;
 
   context = g_option_context_new ("— SbSocket TCP throughput against plain syscalls");
@@ -551,9 +558,10 @@ main (int    argc,
     }
   if ((bytes_text != NULL && !bench_parse_size (bytes_text, &opt_bytes))
       || (sendall_text != NULL && !bench_parse_size (sendall_text, &opt_sendall_bytes))
+      || (limit_text != NULL && (!bench_parse_size (limit_text, &opt_limit) || opt_limit == 0))
       || opt_runs < 1)
     {
-      g_printerr ("bad --bytes, --sendall-bytes or --runs\n");
+      g_printerr ("bad --bytes, --sendall-bytes, --limit or --runs\n");
       return 2;
     }
   signal (SIGPIPE, SIG_IGN);
@@ -562,8 +570,11 @@ main (int    argc,
   engine = g_new0 (double, n);
   plain = g_new0 (double, n);
   keep = g_new0 (double, n);
+  ring = g_new0 (double, n);
+  polled = g_new0 (double, n);
   clearing = g_new0 (double, n);
   mem = g_new0 (double, n);
+  limmem = g_new0 (double, n);
   sendmem = g_new0 (double, n);
   pattern = g_malloc (PIECE);
   for (gsize i = 0; i < PIECE; i++)
@@ -572,6 +583,9 @@ main (int    argc,
   g_print ("Sockbench throughput - loopback TCP, %u CPUs, GLib %u.%u.%u, MB = 10^6 bytes\n",
            g_get_num_processors (), glib_major_version, glib_minor_version, glib_micro_version);
   g_print ("%u runs of each, interleaved; the median and the best run\n\n", n);
+  limit_label = opt_limit % (1 << 20) == 0
+                ? g_strdup_printf ("%" G_GUINT64_FORMAT " MiB", opt_limit >> 20)
+                : g_strdup_printf ("%" G_GUINT64_FORMAT " B", opt_limit);
 
   /* receive */
   if (opt_bytes >= (1 << 30))
@@ -584,17 +598,21 @@ main (int    argc,
    * far more than the next (this machine is a VM; its host backs the guest's
    * memory on first touch), which would otherwise land on row A alone. */
   if (sel ('A') || sel ('C'))
-    run_plain_receive (opt_bytes, TRUE);
+    run_plain_receive (opt_bytes, TRUE, 0, FALSE);
   for (guint i = 0; i < n; i++)
     {
       if (sel ('A'))
         engine[i] = run_engine_receive (opt_bytes, 0, &mem[i], &reads);
       if (sel ('B'))
-        plain[i] = run_plain_receive (opt_bytes, FALSE);
+        plain[i] = run_plain_receive (opt_bytes, FALSE, 0, FALSE);
       if (sel ('C'))
-        keep[i] = run_plain_receive (opt_bytes, TRUE);
+        keep[i] = run_plain_receive (opt_bytes, TRUE, 0, FALSE);
       if (sel ('D'))
-        clearing[i] = run_engine_receive (opt_bytes, CLEAR_EVERY, NULL, NULL);
+        clearing[i] = run_engine_receive (opt_bytes, opt_limit, &limmem[i], &limreads);
+      if (sel ('G'))
+        ring[i] = run_plain_receive (opt_bytes, TRUE, opt_limit, FALSE);
+      if (sel ('H'))
+        polled[i] = run_plain_receive (opt_bytes, TRUE, opt_limit, TRUE);
     }
   if (sel ('A'))
     print_row ("A  SbSocket auto-receive, keeping every byte", engine, n);
@@ -603,13 +621,32 @@ main (int    argc,
   if (sel ('C'))
     print_row ("C  plain recv(2), keeping every byte", keep, n);
   if (sel ('D'))
-    print_row ("D  SbSocket, transcript cleared every 64 MiB", clearing, n);
+    {
+      g_autofree char *what = g_strdup_printf ("D  SbSocket auto-receive, keeping last %s", limit_label);
+      print_row (what, clearing, n);
+    }
+  if (sel ('G'))
+    {
+      g_autofree char *what = g_strdup_printf ("G  plain recv(2), keeping last %s", limit_label);
+      print_row (what, ring, n);
+    }
+  if (sel ('H'))
+    {
+      g_autofree char *what = g_strdup_printf ("H  as G, non-blocking + poll(2)");
+      print_row (what, polled, n);
+    }
   if (sel ('A') && sel ('B'))
     print_ratio ("A/B  engine / plain (the target)", engine, plain, n, RATIO_TARGET);
   if (sel ('A') && sel ('C'))
     print_ratio ("A/C  both keep: same fresh memory to fill", engine, keep, n, 0);
   if (sel ('D') && sel ('B'))
-    print_ratio ("D/B  engine, memory reused / plain", clearing, plain, n, 0);
+    print_ratio ("D/B  engine with a byte limit / plain", clearing, plain, n, RATIO_TARGET);
+  if (sel ('D') && sel ('G'))
+    print_ratio ("D/G  both keep the last bytes, reusing memory", clearing, ring, n, 0);
+  if (sel ('D') && sel ('H'))
+    print_ratio ("D/H  engine / the same loop without GLib", clearing, polled, n, 0);
+  if (sel ('H') && sel ('B'))
+    print_ratio ("H/B  any main-loop receiver keeping bytes", polled, plain, n, 0);
   if (sel ('A'))
     {
       double worst_mem = bench_max (mem, n);
@@ -619,6 +656,9 @@ main (int    argc,
       g_print ("  %-44s %10.1f\n", "A: mean read size, KiB",
                (double) opt_bytes / (double) MAX (reads, 1) / 1024);
     }
+  if (sel ('D'))
+    g_print ("  %-44s %10.4f %10s   (limit plus at most two 4 MiB chunks)\n",
+             "D: transcript memory / limit", bench_max (limmem, n), "(worst)");
   g_print ("\n");
   if (!sel ('E') && !sel ('F'))
     goto out;
@@ -657,8 +697,11 @@ out:
   g_free (engine);
   g_free (plain);
   g_free (keep);
+  g_free (ring);
+  g_free (polled);
   g_free (clearing);
   g_free (mem);
+  g_free (limmem);
   g_free (sendmem);
   g_free (pattern);
   return 0;
