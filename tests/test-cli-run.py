@@ -13,7 +13,9 @@
 import json
 import os
 import re
+import select
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -31,8 +33,8 @@ TMP = tempfile.mkdtemp(prefix="test-cli-run-")
 
 
 class Result:
-    def __init__(self, rc, out, err):
-        self.rc, self.out, self.err = rc, out, err
+    def __init__(self, rc, out, err, raw_out=None):
+        self.rc, self.out, self.err, self.raw_out = rc, out, err, raw_out
 
     def __repr__(self):
         return f"rc={self.rc}\nstdout={self.out}\nstderr={self.err}"
@@ -40,7 +42,8 @@ class Result:
 
 def run(*args, timeout=DEADLINE):
     p = subprocess.run([CLI, *args], capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
-    return Result(p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"))
+    return Result(p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"),
+                  p.stdout)
 
 
 def check(cond, what, result=None):
@@ -423,6 +426,11 @@ def test_expect_times_out():
           step)
     check(report["sockets"][0]["steps"][2]["status"] == "skipped", "close skipped", report)
     check(report["error"].startswith("client/expect"), "the error names the step", report)
+    # --json or not, the progress goes to stderr
+    m = [m for m in progress_lines(r.err) if m["outcome"] == "failed"]
+    check(len(m) == 1 and m[0]["n"] == "2" and m[0]["step"] == "expect contains “Thank you”"
+          and m[0]["why"].startswith("timed out after 300 ms waiting for “Thank you”")
+          and int(m[0]["ms"]) >= 300, "the progress line of the timed-out step", r)
 
 
 def test_default_timeout_option():
@@ -516,6 +524,190 @@ def test_network_error():
         r = run("run", path)
     check(r.rc == 3, "exit 3: address in use", r)
     check("not ok 1 - server/bind" in r.out, "the bind failed", r)
+
+
+# ---- run: live progress on stderr ----------------------------------------------------
+
+PROGRESS = re.compile(r"^sockbench-cli: (?P<socket>[^:]+): step (?P<n>\d+)/(?P<total>\d+) (?P<step>.*?): "
+                      r"(?P<outcome>ok|failed|stopped) \((?P<ms>\d+) ms\)(?:: (?P<why>.*))?$")
+
+
+def progress_lines(err):
+    return [m for m in map(PROGRESS.match, err.splitlines()) if m is not None]
+
+
+class StderrLines:
+    """The lines a running CLI writes to stderr, read as they come (with a deadline)."""
+
+    def __init__(self, proc):
+        self.proc, self.buf, self.lines = proc, b"", []
+
+    def next(self):
+        until = time.monotonic() + DEADLINE
+        while b"\n" not in self.buf:
+            left = until - time.monotonic()
+            check(left > 0, f"no stderr line in time; so far {self.lines!r}")
+            ready, _, _ = select.select([self.proc.stderr], [], [], left)
+            if ready:
+                chunk = os.read(self.proc.stderr.fileno(), 4096)
+                check(chunk != b"", f"stderr ended; so far {self.lines!r}")
+                self.buf += chunk
+        line, self.buf = self.buf.split(b"\n", 1)
+        self.lines.append(line.decode("utf-8", "replace"))
+        return self.lines[-1]
+
+    def next_progress(self):
+        line = self.next()
+        m = PROGRESS.match(line)
+        check(m is not None, f"a progress line: {line!r}")
+        return m
+
+
+def test_progress_is_live():
+    """Each step's line comes as the step ends, while the run goes on: the
+    Python server answers only after it has read the line of the step before."""
+    lsock = listener()
+    port = lsock.getsockname()[1]
+    path = example("notes-client.sockbench", remote={"port": port},
+                   steps=[{"kind": "connect"},
+                          {"kind": "expect", "pattern": "go"},
+                          {"kind": "send", "data": "ping"},
+                          {"kind": "expect", "match": "exact", "pattern": "pong"},
+                          {"kind": "close"}])
+    proc = subprocess.Popen([CLI, "run", path], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL)
+    try:
+        err = StderrLines(proc)
+        conn, _ = lsock.accept()
+        with conn:
+            conn.settimeout(DEADLINE)
+            m = err.next_progress()
+            check((m["socket"], m["n"], m["total"], m["outcome"]) == ("client", "1", "5", "ok")
+                  and m["step"] == f"connect 127.0.0.1:{port}", "step 1 first", err.lines)
+            check(proc.poll() is None, "the run goes on after step 1's line")
+            conn.sendall(b"go")        # only now can step 2 end
+            m = err.next_progress()
+            check((m["n"], m["step"], m["outcome"]) == ("2", "expect contains “go”", "ok"), "step 2",
+                  err.lines)
+            check(conn.recv(64) == b"ping", "the send")
+            m = err.next_progress()
+            check((m["n"], m["step"], m["outcome"]) == ("3", "send “ping”", "ok"), "step 3", err.lines)
+            check(proc.poll() is None, "the run waits for pong")
+            conn.sendall(b"pong")
+            m = err.next_progress()
+            check((m["n"], m["outcome"]) == ("4", "ok"), "step 4", err.lines)
+            m = err.next_progress()
+            check((m["n"], m["step"], m["outcome"]) == ("5", "close", "ok"), "step 5", err.lines)
+            out, rest = proc.communicate(timeout=DEADLINE)
+    finally:
+        lsock.close()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    check(proc.returncode == 0, f"exit 0: {out!r} {err.lines!r} {rest!r}")
+    check(progress_lines(rest.decode()) == [], "no line after the last step's", rest)
+    check(out.decode().startswith("TAP version 13\n1..5\nok 1 - client/connect"), "the report", out)
+
+
+def serve_each(lsock, n, greeting):
+    """@n connections one after another: send @greeting, read to EOF."""
+    for _ in range(n):
+        conn, _ = lsock.accept()
+        with conn:
+            conn.settimeout(DEADLINE)
+            conn.sendall(greeting)
+            while conn.recv(65536):
+                pass
+    lsock.close()
+
+
+def test_progress_failure_and_quiet():
+    lsock = listener()
+    port = lsock.getsockname()[1]
+    peer = Peer(serve_each, lsock, 3, b"Go away")
+    path = example("notes-client.sockbench", remote={"port": port},
+                   steps=[{"kind": "connect"},
+                          {"kind": "expect", "match": "exact", "pattern": "Thank you"},
+                          {"kind": "send", "data": "Hello server"},
+                          {"kind": "close"}])
+    r = run("run", path)
+    q = run("run", path, "--quiet")
+    q2 = run("run", "-q", path)
+    peer.join()
+    check(r.rc == 1, "exit 1", r)
+    lines = progress_lines(r.err)
+    # in step order, with their outcomes; the steps that never ran have no line
+    check([(m["socket"], m["n"], m["total"], m["step"], m["outcome"]) for m in lines] == [
+        ("client", "1", "4", f"connect 127.0.0.1:{port}", "ok"),
+        ("client", "2", "4", "expect exact “Thank you”", "failed")], "one line per step that ran", r)
+    check(lines[0]["why"] is None, "an ok line has no reason", r)
+    check(lines[1]["why"] == "expected exactly “Thank you”, received “Go away”",
+          "the failed line says why", r)
+    check(r.err.index(lines[1].group(0)) < r.err.index("sockbench-cli: client/expect"),
+          "the progress comes before the summary error line", r)
+
+    check(q.rc == 1 and q2.rc == 1, "exit 1 with --quiet and -q", (q, q2))
+    check(q.raw_out == r.raw_out and q2.raw_out == r.raw_out, "stdout is byte-identical with --quiet",
+          (r, q, q2))
+    check(progress_lines(q.err) == [] and q.err == "" and q2.err == "", "--quiet: nothing on stderr",
+          (q, q2))
+
+
+def test_progress_stops_the_other_socket():
+    """A failure in one socket stops the step another socket is running: its line says so."""
+    path = write_session({"format": "sockbench-session", "version": 1, "sockets": [
+        {"name": "server", "bind": {"host": LOOPBACK, "port": 0}, "timeout_ms": 5000,
+         "steps": [{"kind": "bind"}, {"kind": "listen", "backlog": 2}, {"kind": "accept"},
+                   {"kind": "send", "data": "Go away"},
+                   {"kind": "expect", "pattern": "bye"}, {"kind": "close"}]},
+        {"name": "client", "remote": {"host": LOOPBACK, "port_from": "server"}, "timeout_ms": 5000,
+         "steps": [{"kind": "connect"},
+                   {"kind": "expect", "match": "exact", "pattern": "Thank you"},
+                   {"kind": "send", "data": "bye"}, {"kind": "close"}]}]})
+    r = run("run", path, "--json")
+    check(r.rc == 1, "exit 1", r)
+    json.loads(r.out)
+    lines = progress_lines(r.err)
+    server = [m for m in lines if m["socket"] == "server"]
+    client = [m for m in lines if m["socket"] == "client"]
+    check([(m["n"], m["outcome"]) for m in client] == [("1", "ok"), ("2", "failed")], "the client", r)
+    # the send or the expect after it was running when the client failed
+    outcomes = [m["outcome"] for m in server]
+    check([int(m["n"]) for m in server] == list(range(1, len(server) + 1)) and len(server) >= 4
+          and outcomes == ["ok"] * (len(server) - 1) + ["stopped"], "the server, in step order", r)
+    check(server[-1]["why"].startswith("not run: client step 2 (expect exact “Thank you”) failed"),
+          "the stopped line names the step that failed", r)
+    check(lines.index(client[1]) < lines.index(server[-1]), "failed, then stopped", r)
+
+
+def test_progress_on_interrupt():
+    """Ctrl+C: the running step's line says stopped, cancelled."""
+    lsock = listener()
+    port = lsock.getsockname()[1]
+    path = example("notes-client.sockbench", remote={"port": port}, timeout_ms=-1,
+                   steps=[{"kind": "connect"}, {"kind": "expect", "pattern": "never"},
+                          {"kind": "close"}])
+    proc = subprocess.Popen([CLI, "run", path], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL)
+    try:
+        err = StderrLines(proc)
+        conn, _ = lsock.accept()
+        with conn:
+            m = err.next_progress()
+            check((m["n"], m["outcome"]) == ("1", "ok"), "connect", err.lines)
+            proc.send_signal(signal.SIGINT)   # step 2 runs: it waits forever
+            m = err.next_progress()
+            check((m["n"], m["outcome"], m["why"]) == ("2", "stopped", "cancelled"), "step 2 stopped",
+                  err.lines)
+            out, rest = proc.communicate(timeout=DEADLINE)
+    finally:
+        lsock.close()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    check(proc.returncode == 130, f"exit 130: {err.lines!r} {rest!r}")
+    check(progress_lines(rest.decode()) == [], "no line for the close that never ran", rest)
+    check("ok 3 - client/close # SKIP" in out.decode(), "the report", out)
 
 
 # ---- export-python ---------------------------------------------------------------

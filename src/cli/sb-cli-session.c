@@ -443,6 +443,86 @@ report_junit (Report *r)
 
 /* ---- run ------------------------------------------------------------------------- */
 
+/* Live progress: one line on stderr as each step that ran ends, so that a
+ * person watching a long run sees where it is. stdout keeps only the report. */
+typedef struct
+{
+  gulong handler;
+  guint  running;   /* the running step + 1, 0 when none runs */
+} Progress;
+
+static void
+progress_step_changed_cb (SbScript *script,
+                          guint     index,
+                          gpointer  user_data)
+{
+  Progress *progress = user_data;
+  SbStepStatus status = sb_script_get_step_status (script, index);
+  SbSocketSpec *spec = sb_script_get_spec (script);
+  g_autofree char *summary = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *reason = NULL;
+  guint n = sb_script_get_n_steps (script);
+  long long ms;
+
+  if (status == SB_STEP_RUNNING)
+    {
+      progress->running = index + 1;
+      return;
+    }
+  /* a step left pending never ran: of the skipped, only the one that was
+   * running when the run stopped has ended */
+  if (status == SB_STEP_PENDING || (status == SB_STEP_SKIPPED && progress->running != index + 1))
+    return;
+  progress->running = 0;
+
+  summary = sb_socket_spec_dup_step_summary (spec, sb_script_get_step (script, index));
+  name = one_line (sb_socket_spec_get_name (spec));
+  title = one_line (summary);
+  reason = one_line (sb_script_get_step_detail (script, index));
+  ms = (sb_script_get_step_duration (script, index) + 500) / 1000;
+  if (status == SB_STEP_PASSED)
+    /* TRANSLATORS: a step of “sockbench-cli run” ended: the socket's name, the
+     * step's number, the number of steps, the step (such as expect “Hello”)
+     * and the milliseconds it took */
+    g_printerr (_("sockbench-cli: %s: step %u/%u %s: ok (%lld ms)\n"),
+                name, index + 1, n, title, ms);
+  else if (status == SB_STEP_FAILED)
+    /* TRANSLATORS: as for “ok”; the last %s says why the step failed */
+    g_printerr (_("sockbench-cli: %s: step %u/%u %s: failed (%lld ms): %s\n"),
+                name, index + 1, n, title, ms, reason);
+  else
+    /* TRANSLATORS: as for “ok”; the step was running when the run stopped
+     * (Ctrl+C, or a step of another socket failed); the last %s says why */
+    g_printerr (_("sockbench-cli: %s: step %u/%u %s: stopped (%lld ms): %s\n"),
+                name, index + 1, n, title, ms, reason);
+}
+
+static Progress *
+progress_connect (SbSessionRunner *runner)
+{
+  guint n = sb_session_runner_get_n_scripts (runner);
+  Progress *progress = g_new0 (Progress, MAX (n, 1));
+
+  for (guint i = 0; i < n; i++)
+    progress[i].handler = g_signal_connect (sb_session_runner_get_script (runner, i),
+                                            "step-changed",
+                                            G_CALLBACK (progress_step_changed_cb), &progress[i]);
+  return progress;
+}
+
+static void
+progress_disconnect (SbSessionRunner *runner,
+                     Progress        *progress)
+{
+  if (progress == NULL)
+    return;
+  for (guint i = 0; i < sb_session_runner_get_n_scripts (runner); i++)
+    g_clear_signal_handler (&progress[i].handler, sb_session_runner_get_script (runner, i));
+  g_free (progress);
+}
+
 typedef struct
 {
   GMainLoop       *loop;
@@ -515,7 +595,8 @@ run_main (int    argc,
       NULL },
     { "timeout", 0, 0, G_OPTION_ARG_STRING, &timeout_text,
       N_("Limit every wait that the session leaves unlimited"), N_("MS") },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("No error lines on stderr"), NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("No progress or error lines on stderr"),
+      NULL },
     { "capture", 0, 0, G_OPTION_ARG_FILENAME, &capture_output,
       N_("Record the run's traffic to a pcap file (instead of the session's capture output)"),
       N_("FILE.pcap") },
@@ -538,6 +619,7 @@ run_main (int    argc,
   int timeout = SB_TIMEOUT_NONE;
   SbScript *failed_script = NULL;
   guint failed_index = 0;
+  Progress *progress = NULL;
   gint64 start;
   guint sigint, sigterm;
 
@@ -598,11 +680,14 @@ run_main (int    argc,
       state.cancellable = g_cancellable_new ();
       sigint = g_unix_signal_add (SIGINT, signal_cb, &state);
       sigterm = g_unix_signal_add (SIGTERM, signal_cb, &state);
+      if (!quiet)
+        progress = progress_connect (runner);
       start = g_get_monotonic_time ();
       sb_session_runner_run_async (runner, state.cancellable, run_done_cb, &state);
       if (!state.done)
         g_main_loop_run (state.loop);
       report.duration_us = g_get_monotonic_time () - start;
+      progress_disconnect (runner, g_steal_pointer (&progress));
       g_source_remove (sigint);
       g_source_remove (sigterm);
       g_clear_pointer (&state.loop, g_main_loop_unref);
