@@ -576,6 +576,84 @@ test_finalize (void)
   g_assert_finalize_object (t);
 }
 
+/* A transcript with a byte limit: the view starts at the first whole row
+ * still held, draws real bytes there, and keeps the rows a person is
+ * reading in place while older chunks are dropped under it. */
+static void
+test_limited (void)
+{
+  const guint64 limit = 8 * 1024 * 1024;
+  Fixture f;
+  g_autoptr(SbTranscript) t = sb_transcript_new ();
+  g_autofree guint8 *data = g_malloc (65536);
+  g_autoptr(GskRenderNode) node = NULL;
+  guint64 first, base_offset, top;
+  double value;
+
+  for (gsize i = 0; i < 65536; i++)
+    data[i] = (guint8) (i * 3);
+  sb_transcript_set_byte_limit (t, limit);
+  for (guint i = 0; i < 384; i++)  /* 24 MiB, and a few bytes so rows do not align */
+    sb_transcript_append_data (t, i % 2 ? SB_EVENT_SENT : SB_EVENT_RECEIVED, NULL, data,
+                               i == 0 ? 65531 : 65536);
+  sb_transcript_flush (t);
+  first = sb_transcript_get_first_offset (t);
+  g_assert_cmpuint (first, >, 0);
+  g_assert_cmpuint (first % 16, !=, 0);
+
+  fixture_init (&f);
+  sb_hex_view_set_transcript (f.view, t);
+  wait_for_frame (&f);
+
+  /* rows: from the first whole row held to the end */
+  base_offset = (first + 15) / 16 * 16;
+  g_assert_cmpuint (sb_hex_view_get_n_rows (f.view), ==,
+                    (sb_transcript_get_n_bytes (t) + 15) / 16 - base_offset / 16);
+
+  /* the top of the view shows held bytes, not the dropped start */
+  gtk_adjustment_set_value (f.vadj, 0);
+  g_assert_cmpuint (sb_hex_view_get_top_offset (f.view), ==, base_offset);
+  node = snapshot_view (&f, NULL);
+  g_assert_cmpuint (sb_hex_view_get_last_drawn_rows (f.view), >, 0);
+  g_assert_cmpuint (sb_hex_view_get_last_read_bytes (f.view), ==,
+                    (gsize) sb_hex_view_get_last_drawn_rows (f.view) * 16);
+
+  /* reading in the middle: more arrives, older chunks go, the same bytes
+   * stay at the top */
+  value = floor (gtk_adjustment_get_upper (f.vadj) * 0.75);
+  gtk_adjustment_set_value (f.vadj, value);
+  g_assert_false (sb_hex_view_get_follow (f.view));
+  top = sb_hex_view_get_top_offset (f.view);
+  for (guint i = 0; i < 64; i++)  /* 4 MiB */
+    sb_transcript_append_data (t, SB_EVENT_RECEIVED, NULL, data, 65536);
+  sb_transcript_flush (t);
+  g_assert_cmpuint (sb_transcript_get_first_offset (t), >, first);
+  g_assert_cmpuint (sb_transcript_get_first_offset (t), <=, top);
+  g_assert_cmpuint (sb_hex_view_get_top_offset (f.view), ==, top);
+
+  /* when those bytes go too, the view is at the oldest held row */
+  for (guint i = 0; i < 256; i++)  /* 16 MiB */
+    sb_transcript_append_data (t, SB_EVENT_RECEIVED, NULL, data, 65536);
+  sb_transcript_flush (t);
+  first = sb_transcript_get_first_offset (t);
+  g_assert_cmpuint (first, >, top);
+  g_assert_cmpuint (sb_hex_view_get_top_offset (f.view), ==, (first + 15) / 16 * 16);
+  g_clear_pointer (&node, gsk_render_node_unref);
+  node = snapshot_view (&f, NULL);
+  g_assert_cmpuint (sb_hex_view_get_last_read_bytes (f.view), >, 0);
+
+  /* a highlight over dropped bytes is clipped to what is held */
+  sb_hex_view_set_highlight (f.view, 0, first + 100);
+  {
+    guint64 off, len;
+    sb_hex_view_get_highlight (f.view, &off, &len);
+    g_assert_cmpuint (off, >=, first);
+    g_assert_cmpuint (off + len, ==, first + 100);
+  }
+
+  fixture_finish (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -593,6 +671,7 @@ main (int   argc,
   g_test_add_func ("/hex-view/finalize", test_finalize);
   g_test_add_func ("/hex-view/big", test_big);
   g_test_add_func ("/hex-view/huge", test_huge);
+  g_test_add_func ("/hex-view/limited", test_limited);
 
   return g_test_run ();
 }

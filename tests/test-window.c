@@ -36,6 +36,14 @@ new_window (void)
   return window;
 }
 
+static void
+result_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
 static SbSocket *
 add_socket (SbWindow   *window,
             const char *preset)
@@ -435,6 +443,21 @@ test_settings (void)
   g_settings_set_string (settings, "color-scheme", "dark");
   g_assert_true (adw_style_manager_get_dark (adw_style_manager_get_default ()));
 
+  /* the size saved at the last close comes back */
+  g_settings_set_int (settings, "window-width", 1111);
+  g_settings_set_int (settings, "window-height", 777);
+  {
+    SbWindow *w = sb_window_new (app);
+    int width, height;
+
+    gtk_window_get_default_size (GTK_WINDOW (w), &width, &height);
+    g_assert_cmpint (width, ==, 1111);
+    g_assert_cmpint (height, ==, 777);
+    gtk_window_destroy (GTK_WINDOW (w));
+  }
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
+
   window = new_window ();
   s = add_socket (window, "tcp-client");
   g_assert_cmpint (sb_socket_get_timeout (s), ==, 1500);
@@ -449,6 +472,81 @@ test_settings (void)
   g_settings_reset (settings, "recv-buffer-size");
   g_settings_reset (settings, "color-scheme");
   g_assert_false (adw_style_manager_get_dark (adw_style_manager_get_default ()));
+}
+
+/* Preferences › Keep per Socket: every socket gets the limit, accepted
+ * connections too; a flood then keeps the newest bytes, says so, and the
+ * stream view shows them; a changed preference applies at once. */
+static void
+test_keep_per_socket (void)
+{
+  GSettings *settings = sb_application_get_settings (app);
+  SbWindow *window;
+  g_autoptr(GPtrArray) all = g_ptr_array_sized_new (16);
+  g_autoptr(GAsyncResult) sent = NULL;
+  g_autoptr(GError) error = NULL;
+  SbSocket *server, *client, *child;
+  SbSocketPanel *sp, *cp, *childp;
+  SbTranscript *t;
+  const gsize len = 6 * 1024 * 1024;
+  g_autoptr(GBytes) flood = NULL;
+  guint port;
+
+  {
+    char *text = g_malloc (len + 1);   /* + the last line's NUL */
+    for (gsize i = 0; i < len; i += 32)
+      g_snprintf (text + i, 33, "flood line %08" G_GSIZE_MODIFIER "x ...........\n", i);
+    flood = g_bytes_new_take (text, len);
+  }
+
+  g_settings_set_int (settings, "transcript-limit-mib", 1);
+  window = new_window ();
+  server = add_socket (window, "tcp-server");
+  g_assert_cmpuint (sb_transcript_get_byte_limit (sb_socket_get_transcript (server)), ==, 1 << 20);
+  sp = panel_of (window, server);
+  sb_socket_panel_set_bind_address (sp, "127.0.0.1", 0);
+  activate (sp, "panel.bind");
+  activate (sp, "panel.listen");
+  activate (sp, "panel.accept");
+  port = sb_socket_get_local_port (server);
+
+  client = add_socket (window, "tcp-client");
+  cp = panel_of (window, client);
+  sb_socket_panel_set_remote_address (cp, "127.0.0.1", port);
+  activate (cp, "panel.connect");
+  WAIT_FOR (sb_socket_get_state (client) == SB_STATE_CONNECTED
+            && g_list_model_get_n_items (sb_socket_get_children (server)) == 1);
+  child = g_list_model_get_item (sb_socket_get_children (server), 0);
+  t = sb_socket_get_transcript (child);
+  g_assert_cmpuint (sb_transcript_get_byte_limit (t), ==, 1 << 20);
+
+  sb_window_select_socket (window, child);
+  childp = panel_of (window, child);
+  sb_socket_panel_show_stream (childp, TRUE);
+  sb_socket_send_all_async (client, flood, NULL, result_cb, &sent);
+  WAIT_FOR (sent != NULL && sb_transcript_get_bytes_in (t) == len);
+  g_assert_true (sb_socket_send_all_finish (client, sent, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (sb_transcript_get_first_offset (t), >, 0);
+  g_assert_cmpuint (len - sb_transcript_get_first_offset (t), >=, 1 << 20);
+  g_assert_true (transcript_has (child, SB_EVENT_NOTICE, "older bytes", NULL));
+  g_assert_true (transcript_has (child, SB_EVENT_RECEIVED, "(dropped", NULL));
+  save_screenshot (GTK_WIDGET (window), "keep-per-socket");
+
+  /* Everything: applies to the sockets already open */
+  g_settings_set_int (settings, "transcript-limit-mib", 0);
+  WAIT_FOR (sb_transcript_get_byte_limit (t) == 0);   /* GSettings says so from the loop */
+  g_assert_cmpuint (sb_transcript_get_byte_limit (sb_socket_get_transcript (server)), ==, 0);
+  g_assert_cmpuint (sb_transcript_get_byte_limit (sb_socket_get_transcript (client)), ==, 0);
+
+  g_clear_object (&sent);
+  track (all, server);
+  track (all, client);
+  track (all, child);
+  g_object_unref (child);
+  close_all (window);
+  destroy_and_check (window, all);
+  g_settings_reset (settings, "transcript-limit-mib");
 }
 
 /* Save, open, a corrupt file refused with the session untouched, export. */
@@ -903,6 +1001,7 @@ main (int   argc,
   g_test_add_func ("/window/narrow", test_narrow);
   g_test_add_func ("/window/new-socket-dialog", test_new_socket_dialog);
   g_test_add_func ("/window/settings", test_settings);
+  g_test_add_func ("/window/keep-per-socket", test_keep_per_socket);
   g_test_add_func ("/window/session-files", test_session_files);
   g_test_add_func ("/window/steps", test_steps);
   g_test_add_func ("/window/auto-replies", test_auto_replies);

@@ -28,6 +28,7 @@ typedef struct
 {
   guint64 (*size) (gpointer data);
   gsize   (*read) (gpointer data, guint64 offset, guint8 *buf, gsize len);
+  guint64 (*first) (gpointer data);   /* the oldest byte still held */
 } ByteSource;
 
 typedef struct
@@ -52,6 +53,9 @@ struct _SbHexView
    * appended since then show up with the next (batched) items-changed. */
   guint64        n_bytes;
   guint64        n_rows;
+  /* The row the adjustment's 0 stands for: the first whole row still held
+   * when a byte limit dropped the start of the conversation. */
+  guint64        row_base;
   guint          offset_digits;
   SbHexViewMode  mode;
   gboolean       follow;
@@ -121,7 +125,13 @@ transcript_read (gpointer  data,
   return sb_transcript_read (data, offset, buf, len);
 }
 
-static const ByteSource transcript_source = { transcript_size, transcript_read };
+static guint64
+transcript_first (gpointer data)
+{
+  return sb_transcript_get_first_offset (data);
+}
+
+static const ByteSource transcript_source = { transcript_size, transcript_read, transcript_first };
 
 static guint64
 bytes_size (gpointer data)
@@ -145,7 +155,13 @@ bytes_read (gpointer  data,
   return len;
 }
 
-static const ByteSource bytes_source = { bytes_size, bytes_read };
+static guint64
+bytes_first (gpointer data)
+{
+  return 0;
+}
+
+static const ByteSource bytes_source = { bytes_size, bytes_read, bytes_first };
 
 static guint
 bytes_per_row (SbHexView *self)
@@ -299,15 +315,36 @@ static void
 sync_transcript (SbHexView *self)
 {
   guint64 n_bytes = self->source != NULL ? self->source->size (self->source_data) : 0;
+  guint64 first = self->source != NULL ? self->source->first (self->source_data) : 0;
   guint64 old_rows = self->n_rows;
   guint bpr = bytes_per_row (self);
+  guint64 base = first / bpr + (first % bpr != 0);
+  guint64 end_row = n_bytes / bpr + (n_bytes % bpr != 0);
   guint digits;
   double bottom;
 
   if (n_bytes < self->n_bytes)
     invalidate_spans (self);   /* cleared: the old spans describe other bytes */
   self->n_bytes = n_bytes;
-  self->n_rows = n_bytes / bpr + (n_bytes % bpr != 0);
+  self->n_rows = end_row > base ? end_row - base : 0;
+  if (base != self->row_base)
+    {
+      /* The oldest bytes were dropped: keep the rows on screen where they
+       * are, unless they went too. */
+      double value = gtk_adjustment_get_value (self->vadjustment);
+      double shift = base > self->row_base ? (double) (base - self->row_base)
+                                           : -(double) (self->row_base - base);
+
+      self->row_base = base;
+      old_rows = (guint64) MAX (0.0, (double) old_rows - shift);
+      if (!self->follow)
+        {
+          self->configuring = TRUE;
+          gtk_adjustment_set_value (self->vadjustment, MAX (0.0, value - shift));
+          self->configuring = FALSE;
+        }
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
 
   digits = offset_digits_for (n_bytes);
   if (digits != self->offset_digits)
@@ -616,7 +653,7 @@ sb_hex_view_snapshot (GtkWidget   *widget,
   if (n_visible == 0)
     return;
 
-  start = first_row * bpr;
+  start = (self->row_base + first_row) * bpr;
   want = (gsize) (MIN (self->n_bytes, start + n_visible * bpr) - start);
   if (self->buf_size < want)
     {
@@ -1071,6 +1108,7 @@ sb_hex_view_set_transcript (SbHexView    *self,
   invalidate_spans (self);
   self->n_bytes = 0;
   self->n_rows = 0;
+  self->row_base = 0;
   set_follow_internal (self, TRUE);
   sync_transcript (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -1110,6 +1148,7 @@ sb_hex_view_set_bytes (SbHexView *self,
   invalidate_spans (self);
   self->n_bytes = 0;
   self->n_rows = 0;
+  self->row_base = 0;
   set_follow_internal (self, FALSE);
   self->configuring = TRUE;
   gtk_adjustment_set_value (self->vadjustment, 0);
@@ -1140,6 +1179,13 @@ sb_hex_view_set_highlight (SbHexView *self,
     length = 0;
   else
     length = MIN (length, self->n_bytes - offset);
+  if (length > 0 && offset < self->row_base * bytes_per_row (self))
+    {
+      guint64 held = self->row_base * bytes_per_row (self);
+
+      length = offset + length > held ? offset + length - held : 0;
+      offset = held;
+    }
   if (length == 0)
     offset = 0;
   if (self->hl_offset == offset && self->hl_length == length)
@@ -1190,15 +1236,20 @@ sb_hex_view_set_mode (SbHexView     *self,
     return;
 
   /* Keep the byte at the top of the view at the top. */
-  top = (guint64) gtk_adjustment_get_value (self->vadjustment) * bytes_per_row (self);
+  top = (self->row_base + (guint64) gtk_adjustment_get_value (self->vadjustment))
+        * bytes_per_row (self);
   self->mode = mode;
   invalidate_spans (self);
   self->n_rows = 0;
+  self->row_base = 0;
   sync_transcript (self);
   if (!self->follow)
     {
       self->configuring = TRUE;
-      gtk_adjustment_set_value (self->vadjustment, (double) (top / bytes_per_row (self)));
+      guint64 row = top / bytes_per_row (self);
+
+      gtk_adjustment_set_value (self->vadjustment,
+                                (double) (row > self->row_base ? row - self->row_base : 0));
       self->configuring = FALSE;
     }
   gtk_widget_queue_resize (GTK_WIDGET (self));
@@ -1241,7 +1292,8 @@ sb_hex_view_scroll_to (SbHexView *self,
   g_return_if_fail (SB_IS_HEX_VIEW (self));
 
   adj = self->vadjustment;
-  row = (double) (offset / bytes_per_row (self));
+  row = offset / bytes_per_row (self) > self->row_base
+        ? (double) (offset / bytes_per_row (self) - self->row_base) : 0;
   value = gtk_adjustment_get_value (adj);
   page = gtk_adjustment_get_page_size (adj);
 
@@ -1253,6 +1305,14 @@ sb_hex_view_scroll_to (SbHexView *self,
     return;
   /* Not marked as ours: landing anywhere but the end stops following. */
   gtk_adjustment_set_value (adj, value);
+}
+
+guint64
+sb_hex_view_get_top_offset (SbHexView *self)
+{
+  g_return_val_if_fail (SB_IS_HEX_VIEW (self), 0);
+  return (self->row_base + (guint64) MAX (0.0, gtk_adjustment_get_value (self->vadjustment)))
+         * bytes_per_row (self);
 }
 
 guint64

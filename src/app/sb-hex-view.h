@@ -55,6 +55,8 @@ void          sb_hex_view_set_follow     (SbHexView     *self,
 void          sb_hex_view_scroll_to      (SbHexView     *self,
                                           guint64        offset);
 guint64       sb_hex_view_get_n_rows     (SbHexView     *self);
+/* The offset of the first byte of the row at the top of the view. */
+guint64       sb_hex_view_get_top_offset (SbHexView     *self);
 gboolean      sb_hex_view_get_follow     (SbHexView     *self);
 
 /* For tests: rows drawn and bytes read by the last snapshot. */

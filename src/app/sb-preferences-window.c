@@ -16,6 +16,7 @@ struct _SbPreferencesWindow
   GtkSwitch     *timeout_switch;
   GtkSpinButton *timeout_spin;
   GtkSpinButton *bufsize_spin;
+  AdwComboRow   *keep_row;
   AdwEntryRow   *interface_row;
   GtkSpinButton *snaplen_spin;
   GtkSwitch     *immediate_switch;
@@ -36,6 +37,31 @@ style_changed_cb (SbPreferencesWindow *self)
 
   if (!self->loading && i < G_N_ELEMENTS (styles))
     g_settings_set_string (self->settings, "color-scheme", styles[i]);
+}
+
+/* The choices of Keep per Socket, in MiB, in the row's order; 0 = everything. */
+static const int keep_mib[] = { 16, 64, 256, 1024, 4096, 0 };
+
+static void
+keep_changed_cb (SbPreferencesWindow *self)
+{
+  guint i = adw_combo_row_get_selected (self->keep_row);
+
+  if (!self->loading && i < G_N_ELEMENTS (keep_mib))
+    g_settings_set_int (self->settings, "transcript-limit-mib", keep_mib[i]);
+}
+
+/* The row for a setting's value: the smallest choice that keeps at least as
+ * much (a value set outside this window may fall between them). */
+static guint
+keep_row_for (int mib)
+{
+  if (mib == 0)
+    return G_N_ELEMENTS (keep_mib) - 1;
+  for (guint i = 0; i + 1 < G_N_ELEMENTS (keep_mib); i++)
+    if (keep_mib[i] >= mib)
+      return i;
+  return G_N_ELEMENTS (keep_mib) - 1;
 }
 
 static void
@@ -72,12 +98,14 @@ sb_preferences_window_class_init (SbPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbPreferencesWindow, timeout_switch);
   gtk_widget_class_bind_template_child (widget_class, SbPreferencesWindow, timeout_spin);
   gtk_widget_class_bind_template_child (widget_class, SbPreferencesWindow, bufsize_spin);
+  gtk_widget_class_bind_template_child (widget_class, SbPreferencesWindow, keep_row);
   gtk_widget_class_bind_template_child (widget_class, SbPreferencesWindow, interface_row);
   gtk_widget_class_bind_template_child (widget_class, SbPreferencesWindow, snaplen_spin);
   gtk_widget_class_bind_template_child (widget_class, SbPreferencesWindow, immediate_switch);
   gtk_widget_class_bind_template_child (widget_class, SbPreferencesWindow, promisc_switch);
   gtk_widget_class_bind_template_callback (widget_class, style_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, timeout_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, keep_changed_cb);
 }
 
 static void
@@ -109,6 +137,8 @@ sb_preferences_window_new (GtkWindow *parent,
   if (timeout >= 0)
     gtk_spin_button_set_value (self->timeout_spin, timeout);
   gtk_widget_set_sensitive (GTK_WIDGET (self->timeout_spin), timeout >= 0);
+  adw_combo_row_set_selected (self->keep_row,
+                              keep_row_for (g_settings_get_int (settings, "transcript-limit-mib")));
   self->loading = FALSE;
 
   g_settings_bind (settings, "recv-buffer-size", self->bufsize_spin, "value", G_SETTINGS_BIND_DEFAULT);

@@ -80,7 +80,9 @@ sb_transcript_view_dup_preview (SbTranscriptView  *self,
     {
       SbEventKind kind = sb_transcript_event_get_kind (event);
 
-      if (kind == SB_EVENT_SENT || kind == SB_EVENT_RECEIVED)
+      if ((kind == SB_EVENT_SENT || kind == SB_EVENT_RECEIVED)
+          && sb_transcript_event_get_offset (event)
+             >= sb_transcript_get_first_offset (sb_transcript_event_get_transcript (event)))
         return dup_decoded (self, event);
     }
   return sb_transcript_dup_preview (sb_transcript_event_get_transcript (event),

@@ -18,6 +18,8 @@ struct _SbWindow
 {
   AdwApplicationWindow parent_instance;
 
+  gboolean         settings_applied;
+
   AdwLeaflet      *leaflet;
   GtkWidget       *sidebar;
   GtkWidget       *content;
@@ -424,6 +426,34 @@ spec_base_name (SbFamily     family,
 }
 
 /* Put @socket on the bench, described by @spec (owned by the session). */
+/* Preferences › Keep per Socket, in bytes (0: everything). */
+static guint64
+transcript_limit (SbWindow *self)
+{
+  return (guint64) g_settings_get_int (settings_of (self), "transcript-limit-mib") << 20;
+}
+
+/* A changed limit applies to every socket on the bench at once, accepted
+ * connections included (new ones inherit their listener's). */
+static void
+transcript_limit_changed_cb (SbWindow *self)
+{
+  guint64 limit = transcript_limit (self);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->sockets)); i++)
+    {
+      g_autoptr(SbSocket) socket = g_list_model_get_item (G_LIST_MODEL (self->sockets), i);
+      GListModel *children = sb_socket_get_children (socket);
+
+      sb_transcript_set_byte_limit (sb_socket_get_transcript (socket), limit);
+      for (guint j = 0; j < g_list_model_get_n_items (children); j++)
+        {
+          g_autoptr(SbSocket) child = g_list_model_get_item (children, j);
+          sb_transcript_set_byte_limit (sb_socket_get_transcript (child), limit);
+        }
+    }
+}
+
 static void
 bench_add (SbWindow     *self,
            SbSocket     *socket,
@@ -431,6 +461,8 @@ bench_add (SbWindow     *self,
 {
   if (spec != NULL)
     g_object_set_data_full (G_OBJECT (socket), SPEC_KEY, g_object_ref (spec), g_object_unref);
+  if (settings_of (self) != NULL)
+    sb_transcript_set_byte_limit (sb_socket_get_transcript (socket), transcript_limit (self));
   watch_socket (self, socket);
   g_list_store_append (self->sockets, socket);
   update_sidebar (self);
@@ -1120,22 +1152,24 @@ sb_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (sb_window_parent_class)->close_request (window);
 }
 
+/* "application" is not a construct property: GObject sets it after
+ * constructed(), so what needs the settings waits for it here. */
 static void
-sb_window_constructed (GObject *object)
+application_set_cb (SbWindow *self)
 {
-  SbWindow *self = SB_WINDOW (object);
-  GSettings *settings;
+  GSettings *settings = settings_of (self);
 
-  G_OBJECT_CLASS (sb_window_parent_class)->constructed (object);
-
-  settings = settings_of (self);
-  if (settings != NULL)
-    {
-      gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (settings, "window-width"),
-                                   g_settings_get_int (settings, "window-height"));
-      if (g_settings_get_boolean (settings, "window-maximized"))
-        gtk_window_maximize (GTK_WINDOW (self));
-    }
+  if (settings == NULL || self->settings_applied)
+    return;
+  self->settings_applied = TRUE;
+  gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (settings, "window-width"),
+                               g_settings_get_int (settings, "window-height"));
+  if (g_settings_get_boolean (settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+  g_signal_connect_object (settings, "changed::transcript-limit-mib",
+                           G_CALLBACK (transcript_limit_changed_cb), self, G_CONNECT_SWAPPED);
+  /* GSettings only reports changes of keys read since a handler is on */
+  transcript_limit (self);
 }
 
 static void
@@ -1202,7 +1236,6 @@ sb_window_class_init (SbWindowClass *klass)
 
   object_class->dispose = sb_window_dispose;
   object_class->finalize = sb_window_finalize;
-  object_class->constructed = sb_window_constructed;
   GTK_WINDOW_CLASS (klass)->close_request = sb_window_close_request;
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -1247,6 +1280,7 @@ sb_window_init (SbWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->panels = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  g_signal_connect (self, "notify::application", G_CALLBACK (application_set_cb), NULL);
   self->session = sb_session_new ();
   g_signal_connect_object (self->session, "notify::dirty", G_CALLBACK (update_title), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::file", G_CALLBACK (update_title), self, G_CONNECT_SWAPPED);

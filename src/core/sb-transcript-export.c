@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "sb-payload.h"
 #include "sb-transcript-export.h"
 
@@ -49,6 +51,8 @@ sb_transcript_dup_preview (SbTranscript *transcript,
     return g_strdup ("");
   if (e.kind != SB_EVENT_SENT && e.kind != SB_EVENT_RECEIVED)
     return g_strdup (sb_transcript_get_message_string (transcript, e.message) ?: "");
+  if (e.length > 0 && e.offset < sb_transcript_get_first_offset (transcript))
+    return g_strdup (_("(dropped: older than the bytes kept)"));
 
   n = MIN ((gsize) e.length, max_bytes);
   buf = g_malloc (MAX (n, 1));
