@@ -675,6 +675,82 @@ test_live_lo (void)
     g_test_message ("tshark is not installed: the saved file was not checked with it");
 }
 
+/* A TCP connection on lo, captured: the packet list shows its numbers
+ * relative to each direction's SYN. */
+static void
+test_live_tcp_relative (void)
+{
+  g_autoptr(SbCapture) capture = sb_capture_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *filter = NULL;
+  g_autoptr(GString) infos = g_string_new (NULL);
+  struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  socklen_t len = sizeof a;
+  SbPacketStore *store;
+  char buf[16];
+  int listener, client, server;
+  CountWait w = { capture, 7 };
+  const char *patterns[] = {
+    "^\\d+ → \\d+ \\[SYN\\] Seq=0 Win=\\d+ Len=0",
+    "^\\d+ → \\d+ \\[SYN, ACK\\] Seq=0 Ack=1 Win=\\d+ Len=0",
+    "^\\d+ → \\d+ \\[ACK\\] Seq=1 Ack=1 Win=\\d+ Len=0",
+    "^\\d+ → \\d+ \\[PSH, ACK\\] Seq=1 Ack=1 Win=\\d+ Len=5",
+  };
+
+  if (skip_unless_live ())
+    return;
+
+  listener = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  g_assert_cmpint (listener, >=, 0);
+  g_assert_cmpint (bind (listener, (struct sockaddr *) &a, sizeof a), ==, 0);
+  g_assert_cmpint (listen (listener, 1), ==, 0);
+  g_assert_cmpint (getsockname (listener, (struct sockaddr *) &a, &len), ==, 0);
+  filter = g_strdup_printf ("tcp and port %u", ntohs (a.sin_port));
+  sb_capture_set_interface (capture, "lo");
+  sb_capture_set_filter (capture, filter);
+  g_assert_true (sb_capture_start (capture, NULL, &error));
+  g_assert_no_error (error);
+
+  /* blocking calls: on lo each completes at once */
+  client = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  g_assert_cmpint (connect (client, (struct sockaddr *) &a, sizeof a), ==, 0);
+  server = accept (listener, NULL, NULL);
+  g_assert_cmpint (server, >=, 0);
+  g_assert_cmpint (send (client, "hello", 5, 0), ==, 5);
+  g_assert_cmpint (recv (server, buf, sizeof buf, 0), ==, 5);
+  g_assert_cmpint (send (server, "0123456789", 10, 0), ==, 10);
+  g_assert_cmpint (recv (client, buf, sizeof buf, 0), ==, 10);
+  close (client);
+  close (server);
+  close (listener);
+
+  /* SYN, SYN-ACK, ACK, the two writes, two FINs at least */
+  if (!run_until (has_captured, &w, WAIT_MS))
+    g_error ("captured %" G_GUINT64_FORMAT " packets of a TCP connection on lo", sb_capture_get_captured (capture));
+  spin (150);
+  sb_capture_stop (capture);
+
+  store = sb_capture_get_store (capture);
+  sb_packet_store_flush (store);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
+    {
+      g_autoptr(SbPacket) row = g_list_model_get_item (G_LIST_MODEL (store), i);
+
+      g_string_append_printf (infos, "%s\n", sb_packet_get_info (row));
+    }
+  g_test_message ("%s", infos->str);
+  for (guint i = 0; i < G_N_ELEMENTS (patterns); i++)
+    {
+      g_autoptr(SbPacket) row = g_list_model_get_item (G_LIST_MODEL (store), i);
+
+      if (!g_regex_match_simple (patterns[i], sb_packet_get_info (row), 0, 0))
+        g_error ("packet %u is “%s”, not /%s/", i + 1, sb_packet_get_info (row), patterns[i]);
+    }
+  /* the server's reply: after the client's five bytes */
+  g_assert_true (g_regex_match_simple ("\\[PSH, ACK\\] Seq=1 Ack=6 Win=\\d+ Len=10", infos->str, 0, 0));
+  g_assert_true (g_regex_match_simple ("\\[FIN, ACK\\] Seq=6 Ack=11 ", infos->str, 0, 0));
+}
+
 static void
 test_live_immediate (void)
 {
@@ -941,6 +1017,7 @@ main (int   argc,
   g_test_add_func ("/capture/bad-files", test_bad_files);
   g_test_add_func ("/capture/big-file", test_big_file);
   g_test_add_func ("/capture/live-lo", test_live_lo);
+  g_test_add_func ("/capture/live-tcp-relative", test_live_tcp_relative);
   g_test_add_func ("/capture/live-immediate", test_live_immediate);
   g_test_add_func ("/capture/live-any", test_live_any);
   g_test_add_func ("/capture/live-output-file", test_live_output_file);

@@ -251,6 +251,42 @@ def test_no_permission_exit_3():
           "says what is missing and how to grant it", err)
 
 
+def test_capture_tcp_relative():
+    """A real TCP connection on lo: relative numbers, as tshark shows them."""
+    need_live()
+    path = os.path.join(TMP, "tcp.pcap")
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
+        listener.bind((LOOPBACK, 0))
+        listener.listen(1)
+        port = listener.getsockname()[1]
+        cap = Running("capture", "-i", "lo", "--timeout", "5000", "-w", path, "-f", f"tcp port {port}")
+        try:
+            cap.wait_for_stderr(r"capturing on lo")
+            with socket.create_connection((LOOPBACK, port), timeout=DEADLINE) as client:
+                server, _ = listener.accept()
+                with server:
+                    client.sendall(b"hello")
+                    check(server.recv(16) == b"hello", "the server gets the bytes")
+                    server.sendall(b"0123456789")
+                    check(client.recv(16) == b"0123456789", "the client gets the reply")
+            time.sleep(0.2)
+            cap.proc.send_signal(signal.SIGINT)
+            rc, out, err = cap.finish()
+        finally:
+            if cap.proc.poll() is None:
+                cap.proc.kill()
+                cap.proc.wait()
+    check(rc == 0, "exit 0", rc, err)
+    lines = out.splitlines()
+    check(len(lines) >= 7, "the handshake, the data and the close", out)
+    check(re.search(r" \[SYN\] Seq=0 Win=\d+ Len=0", lines[0]), "the SYN is Seq=0", lines[0])
+    check(re.search(r" \[SYN, ACK\] Seq=0 Ack=1 Win=\d+ Len=0", lines[1]), "the SYN, ACK", lines[1])
+    check(re.search(r" \[ACK\] Seq=1 Ack=1 Win=\d+ Len=0", lines[2]), "the handshake's ACK", lines[2])
+    check(re.search(r" \[PSH, ACK\] Seq=1 Ack=1 Win=\d+ Len=5", out), "the client's five bytes", out)
+    check(re.search(r" \[PSH, ACK\] Seq=1 Ack=6 Win=\d+ Len=10", out), "the server's ten", out)
+    compare_with_tshark(path)
+
+
 # ---- no privileges needed ------------------------------------------------------------
 
 def test_usage_errors():
@@ -302,6 +338,114 @@ def udp_frame(sport, dport, payload):
     ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0, 64, 17, 0,
                      socket.inet_aton("10.0.0.1"), socket.inet_aton("10.0.0.2"))
     return b"\xff" * 6 + b"\x02\x00\x00\x00\x00\x01" + b"\x08\x00" + ip + udp
+
+
+def tcp_frame(src, dst, sport, dport, seq, ack, flags, payload=b""):
+    """Ethernet + IPv4 (IPv6 if @src has a colon) + TCP; flags as text, "SA"."""
+    import struct
+    bits = sum({"F": 1, "S": 2, "R": 4, "P": 8, "A": 16}[c] for c in flags)
+    tcp = struct.pack("!HHIIBBHHH", sport, dport, seq % 2**32, ack % 2**32, 5 << 4, bits, 1000, 0, 0) + payload
+    if ":" in src:
+        ip = struct.pack("!IHBB16s16s", 0x60000000, len(tcp), 6, 64, socket.inet_pton(socket.AF_INET6, src),
+                         socket.inet_pton(socket.AF_INET6, dst))
+        return b"\xff" * 6 + b"\x02\x00\x00\x00\x00\x01" + b"\x86\xdd" + ip + tcp
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 1, 0x4000, 64, 6, 0,
+                     socket.inet_aton(src), socket.inet_aton(dst))
+    return b"\xff" * 6 + b"\x02\x00\x00\x00\x00\x01" + b"\x08\x00" + ip + tcp
+
+
+def compare_with_tshark(path):
+    """Our relative Seq= and Ack= are tshark's tcp.seq and tcp.ack."""
+    tshark = shutil.which("tshark")
+    if tshark is None:
+        return
+    rc, out, err = run("read", path)
+    check(rc == 0, "read exits 0", rc, err)
+    ours = []
+    for line in out.splitlines():
+        m = re.search(r" Seq=(\d+)(?: Ack=(\d+))? ", line)
+        check(m is not None, "a TCP line", line)
+        ours.append((m.group(1), m.group(2)))
+    p = subprocess.run([tshark, "-r", path, "-T", "fields", "-e", "tcp.seq", "-e", "tcp.ack",
+                        "-e", "tcp.flags.ack"], capture_output=True, timeout=60)
+    check(p.returncode == 0, "tshark reads the file", p.stderr)
+    theirs = []
+    for line in p.stdout.decode().splitlines():
+        seq, ack, ack_flag = line.split("\t")
+        theirs.append((seq, ack if ack_flag in ("1", "True") else None))
+    check(ours == theirs, "the same numbers as tshark", ours, theirs)
+
+
+def test_read_tcp_relative():
+    a, b, c, d = "10.0.0.1", "10.0.0.2", "fd00::1", "fd00::2"
+    isn_a, isn_b = 2**32 - 3, 2894104821          # A's numbers wrap past 2^32
+    frames = [
+        tcp_frame(a, b, 40000, 80, isn_a, 0, "S"),
+        tcp_frame(b, a, 80, 40000, isn_b, isn_a + 1, "SA"),
+        tcp_frame(a, b, 40000, 80, isn_a + 1, isn_b + 1, "A"),
+        # a second connection, interleaved, seen from its middle
+        tcp_frame(a, b, 40001, 80, 500000, 900000, "PA", b"0123456789"),
+        tcp_frame(a, b, 40000, 80, isn_a + 1, isn_b + 1, "PA", b"hello"),
+        tcp_frame(b, a, 80, 40001, 900000, 500010, "A"),
+        tcp_frame(b, a, 80, 40000, isn_b + 1, isn_a + 6, "PA", b"0123456789"),
+        # the same ports over IPv6
+        tcp_frame(c, d, 40000, 80, 77, 0, "S"),
+        tcp_frame(d, c, 80, 40000, 88, 78, "SA"),
+        tcp_frame(a, b, 40000, 80, isn_a + 6, isn_b + 11, "FA"),
+        tcp_frame(b, a, 80, 40000, isn_b + 11, isn_a + 7, "FA"),
+        tcp_frame(a, b, 40000, 80, isn_a + 7, isn_b + 12, "A"),
+        tcp_frame(c, d, 40000, 80, 78, 89, "PA", b"v6"),
+        tcp_frame(a, b, 40001, 80, 500010, 900000, "A"),
+    ]
+    path = os.path.join(TMP, "tcp-relative.pcap")
+    write_pcap(path, frames)
+    rc, out, err = run("read", path)
+    check(rc == 0, "exit 0", rc, err)
+    lines = out.splitlines()
+    check(len(lines) == len(frames), "one line per packet", out)
+    expected = [
+        "40000 → 80 [SYN] Seq=0 Win=1000 Len=0",
+        "80 → 40000 [SYN, ACK] Seq=0 Ack=1 Win=1000 Len=0",
+        "40000 → 80 [ACK] Seq=1 Ack=1 Win=1000 Len=0",
+        "40001 → 80 [PSH, ACK] Seq=1 Ack=1 Win=1000 Len=10",
+        "40000 → 80 [PSH, ACK] Seq=1 Ack=1 Win=1000 Len=5",
+        "80 → 40001 [ACK] Seq=1 Ack=11 Win=1000 Len=0",
+        "80 → 40000 [PSH, ACK] Seq=1 Ack=6 Win=1000 Len=10",
+        "40000 → 80 [SYN] Seq=0 Win=1000 Len=0",
+        "80 → 40000 [SYN, ACK] Seq=0 Ack=1 Win=1000 Len=0",
+        "40000 → 80 [FIN, ACK] Seq=6 Ack=11 Win=1000 Len=0",
+        "80 → 40000 [FIN, ACK] Seq=11 Ack=7 Win=1000 Len=0",
+        "40000 → 80 [ACK] Seq=7 Ack=12 Win=1000 Len=0",
+        "40000 → 80 [PSH, ACK] Seq=1 Ack=1 Win=1000 Len=2",
+        "40001 → 80 [ACK] Seq=11 Ack=1 Win=1000 Len=0",
+    ]
+    for line, want in zip(lines, expected):
+        check(line.endswith(" " + want), "the relative numbers", line, want)
+
+    rc, out, err = run("read", path, "-V", "-c", "5")
+    check(rc == 0, "read -V exits 0", rc, err)
+    check("Sequence Number: 1 (relative)" in out and f"Sequence Number (raw): {isn_a + 1}" in out,
+          "both numbers in the fields", out)
+    check(f"Acknowledgment Number (raw): {isn_b + 1}" in out, "the raw ack", out)
+    compare_with_tshark(path)
+
+    # ports reused: a retransmitted SYN is the same connection, a SYN with
+    # another sequence number (after a close, or not) starts a new one
+    frames = [
+        tcp_frame(a, b, 1, 2, 100, 0, "S"), tcp_frame(b, a, 2, 1, 200, 101, "SA"),
+        tcp_frame(a, b, 1, 2, 101, 201, "PA", b"abc"), tcp_frame(a, b, 1, 2, 100, 0, "S"),
+        tcp_frame(a, b, 1, 2, 104, 201, "FA"), tcp_frame(b, a, 2, 1, 201, 105, "FA"),
+        tcp_frame(a, b, 1, 2, 105, 202, "A"),
+        tcp_frame(a, b, 1, 2, 5000, 0, "S"), tcp_frame(b, a, 2, 1, 7000, 5001, "SA"),
+        tcp_frame(a, b, 1, 2, 5001, 7001, "PA", b"xy"),
+        tcp_frame(a, b, 1, 2, 9000, 0, "S"), tcp_frame(b, a, 2, 1, 1, 9001, "SA"),
+        tcp_frame(a, b, 1, 2, 9001, 2, "A"),
+    ]
+    write_pcap(path, frames)
+    rc, out, err = run("read", path)
+    check(rc == 0 and out.splitlines()[9].endswith("[PSH, ACK] Seq=1 Ack=1 Win=1000 Len=2"),
+          "a new connection on the same ports", rc, out, err)
+    compare_with_tshark(path)
 
 
 def test_read_truncated_file():

@@ -15,6 +15,7 @@
 
 #include "sb-decode.h"
 #include "sb-packet-store.h"
+#include "sb-tcp-flows.h"
 
 /* ---- building frames ---------------------------------------------------- */
 
@@ -226,6 +227,26 @@ decode (Decoded *out, int linktype, const guint8 *data, gsize caplen, gsize wire
   g_assert_cmpint (quick.problem, ==, out->summary.problem);
   g_assert_cmpint (has_problem (out->fields), ==, out->summary.problem);
   sb_summary_clear (&quick);
+
+  /* the probe for relative TCP numbers, and decoding with a connection:
+   * the same walk, so the same bounds hold */
+  {
+    SbTcpSegment segment;
+    SbTcpContext context = { 7, 1, 2, TRUE, TRUE };
+    SbField *fields = NULL;
+
+    if (sb_decode_tcp_segment (linktype, data, caplen, wire_len, &segment))
+      {
+        g_assert_cmpstr (out->summary.protocol, ==, "TCP");
+        g_assert_true (segment.addr_len == 4 || segment.addr_len == 16);
+      }
+    sb_decode_full (linktype, data, caplen, wire_len, &context, &quick, &fields);
+    assert_fields_within (fields, caplen);
+    g_assert_cmpstr (quick.protocol, ==, out->summary.protocol);
+    g_assert_cmpint (quick.problem, ==, out->summary.problem);
+    sb_summary_clear (&quick);
+    sb_field_free (fields);
+  }
   if (g_test_verbose ())
     {
       g_autofree char *dump = sb_field_dump (out->fields);
@@ -929,6 +950,266 @@ test_store_rows (void)
   g_assert_null (g_list_model_get_item (G_LIST_MODEL (store), 2));
 }
 
+/* ---- relative TCP numbers ---------------------------------------------------- */
+
+#define ACK 0x10
+#define SYN 0x02
+#define PSH 0x08
+#define FIN 0x01
+
+/* An Ethernet + IPv4 (or IPv6, if @src has a colon) + TCP frame, appended
+ * to @store one second after the one before. */
+static void
+append_tcp (SbPacketStore *store, const char *src, const char *dst, guint16 sport, guint16 dport,
+            guint32 seq, guint32 ack, guint8 flags, const char *payload)
+{
+  g_autoptr(GByteArray) f = g_byte_array_new ();
+  guint n = sb_packet_store_get_n_packets (store);
+
+  if (strchr (src, ':') != NULL)
+    {
+      ethernet (f, 0x86dd);
+      ipv6 (f, 6, src, dst, 20 + strlen (payload));
+    }
+  else
+    {
+      ethernet (f, 0x0800);
+      ipv4 (f, 6, src, dst, 20 + strlen (payload), 0x4000);
+    }
+  tcp (f, sport, dport, seq, ack, flags, 1000, "", payload);
+  sb_packet_store_append (store, SB_LINKTYPE_ETHERNET,
+                          G_GINT64_CONSTANT (1700000000000000000) + n * G_GINT64_CONSTANT (1000000000), f->data,
+                          f->len, f->len);
+}
+
+/* The info column of packet @index (0-based), as the list shows it. */
+static char *
+row_info (SbPacketStore *store, guint index)
+{
+  g_autoptr(SbPacket) row = NULL;
+
+  sb_packet_store_flush (store);
+  row = g_list_model_get_item (G_LIST_MODEL (store), index);
+  g_assert_nonnull (row);
+  return g_strdup (sb_packet_get_info (row));
+}
+
+static void
+assert_info (SbPacketStore *store, guint index, const char *expected)
+{
+  g_autofree char *info = row_info (store, index);
+
+  g_assert_cmpstr (info, ==, expected);
+}
+
+static SbField *
+row_fields (SbPacketStore *store, guint index)
+{
+  g_autoptr(SbPacket) row = NULL;
+
+  sb_packet_store_flush (store);
+  row = g_list_model_get_item (G_LIST_MODEL (store), index);
+  return sb_packet_decode_fields (row);
+}
+
+static void
+test_tcp_relative_handshake (void)
+{
+  g_autoptr(SbPacketStore) store = sb_packet_store_new ();
+  const guint32 isn_a = 2894104821u, isn_b = 1234567u;
+  g_autoptr(SbField) fields = NULL;
+  SbField *l;
+
+  append_tcp (store, "10.0.0.1", "10.0.0.2", 40000, 80, isn_a, 0, SYN, "");
+  append_tcp (store, "10.0.0.2", "10.0.0.1", 80, 40000, isn_b, isn_a + 1, SYN | ACK, "");
+  append_tcp (store, "10.0.0.1", "10.0.0.2", 40000, 80, isn_a + 1, isn_b + 1, ACK, "");
+  append_tcp (store, "10.0.0.1", "10.0.0.2", 40000, 80, isn_a + 1, isn_b + 1, PSH | ACK, "hello");
+  append_tcp (store, "10.0.0.2", "10.0.0.1", 80, 40000, isn_b + 1, isn_a + 6, PSH | ACK, "0123456789");
+  append_tcp (store, "10.0.0.1", "10.0.0.2", 40000, 80, isn_a + 6, isn_b + 11, FIN | ACK, "");
+  append_tcp (store, "10.0.0.2", "10.0.0.1", 80, 40000, isn_b + 11, isn_a + 7, FIN | ACK, "");
+  append_tcp (store, "10.0.0.1", "10.0.0.2", 40000, 80, isn_a + 7, isn_b + 12, ACK, "");
+
+  /* rows are made on demand, in any order: last first */
+  assert_info (store, 7, "40000 → 80 [ACK] Seq=7 Ack=12 Win=1000 Len=0");
+  assert_info (store, 0, "40000 → 80 [SYN] Seq=0 Win=1000 Len=0");
+  assert_info (store, 1, "80 → 40000 [SYN, ACK] Seq=0 Ack=1 Win=1000 Len=0");
+  assert_info (store, 2, "40000 → 80 [ACK] Seq=1 Ack=1 Win=1000 Len=0");
+  assert_info (store, 3, "40000 → 80 [PSH, ACK] Seq=1 Ack=1 Win=1000 Len=5");
+  assert_info (store, 4, "80 → 40000 [PSH, ACK] Seq=1 Ack=6 Win=1000 Len=10");
+  assert_info (store, 5, "40000 → 80 [FIN, ACK] Seq=6 Ack=11 Win=1000 Len=0");
+  assert_info (store, 6, "80 → 40000 [FIN, ACK] Seq=11 Ack=7 Win=1000 Len=0");
+
+  /* the field tree has both, on the same bytes (Ethernet 14 + IPv4 20) */
+  fields = row_fields (store, 3);
+  l = sb_field_find (fields, "Transmission Control Protocol");
+  g_assert_cmpstr (l->value, ==, "Src Port: 40000, Dst Port: 80, Seq: 1, Len: 5");
+  assert_field (l, "Sequence Number", "1 (relative)", 38, 4);
+  assert_field (l, "Sequence Number (raw)", "2894104822", 38, 4);
+  assert_field (l, "Acknowledgment Number", "1 (relative)", 42, 4);
+  assert_field (l, "Acknowledgment Number (raw)", "1234568", 42, 4);
+  assert_field (l, "Stream index", "0", 34, 0);
+  g_clear_pointer (&fields, sb_field_free);
+
+  /* a SYN's acknowledgement field is not a number to show */
+  fields = row_fields (store, 0);
+  g_assert_null (sb_field_find (fields, "Acknowledgment Number"));
+  assert_field (fields, "Acknowledgment Number (raw)", "0 (no ACK flag)", 42, 4);
+  g_clear_pointer (&fields, sb_field_free);
+
+  /* cleared (a capture restarted, a file opened): nothing is remembered,
+   * so the same segment is a connection seen from its middle */
+  sb_packet_store_clear (store);
+  append_tcp (store, "10.0.0.2", "10.0.0.1", 80, 40000, isn_b + 1, isn_a + 6, PSH | ACK, "0123456789");
+  assert_info (store, 0, "80 → 40000 [PSH, ACK] Seq=1 Ack=1 Win=1000 Len=10");
+
+  /* the stateless decoder still shows the raw numbers */
+  {
+    g_autoptr(GByteArray) f = g_byte_array_new ();
+    Decoded d;
+
+    ethernet (f, 0x0800);
+    ipv4 (f, 6, "10.0.0.1", "10.0.0.2", 20, 0);
+    tcp (f, 40000, 80, isn_a + 1, isn_b + 1, ACK, 1000, "", "");
+    decode_frame (&d, SB_LINKTYPE_ETHERNET, f);
+    g_assert_cmpstr (d.summary.info, ==, "40000 → 80 [ACK] Seq=2894104822 Ack=1234568 Win=1000 Len=0");
+    assert_field (d.fields, "Sequence Number", "2894104822", 38, 4);
+    g_assert_null (sb_field_find (d.fields, "Sequence Number (raw)"));
+    decoded_clear (&d);
+  }
+}
+
+static void
+test_tcp_relative_wrap (void)
+{
+  g_autoptr(SbPacketStore) store = sb_packet_store_new ();
+  /* both directions start a few bytes before 2^32 and cross it */
+  const guint32 isn_a = 0xfffffffbu, isn_b = 0xffffffffu;
+  g_autoptr(SbField) fields = NULL;
+
+  append_tcp (store, "192.0.2.1", "192.0.2.2", 5555, 443, isn_a, 0, SYN, "");
+  append_tcp (store, "192.0.2.2", "192.0.2.1", 443, 5555, isn_b, isn_a + 1, SYN | ACK, "");
+  append_tcp (store, "192.0.2.1", "192.0.2.2", 5555, 443, isn_a + 1, isn_b + 1, ACK, "");
+  append_tcp (store, "192.0.2.1", "192.0.2.2", 5555, 443, isn_a + 1, isn_b + 1, PSH | ACK, "0123456789");
+  append_tcp (store, "192.0.2.1", "192.0.2.2", 5555, 443, isn_a + 11, isn_b + 1, PSH | ACK, "abc");
+  append_tcp (store, "192.0.2.2", "192.0.2.1", 443, 5555, isn_b + 1, isn_a + 14, PSH | ACK, "xyz");
+  append_tcp (store, "192.0.2.1", "192.0.2.2", 5555, 443, isn_a + 14, isn_b + 4, ACK, "");
+
+  g_assert_cmpuint (isn_a + 11, ==, 6);   /* past the wrap, raw */
+  assert_info (store, 0, "5555 → 443 [SYN] Seq=0 Win=1000 Len=0");
+  assert_info (store, 1, "443 → 5555 [SYN, ACK] Seq=0 Ack=1 Win=1000 Len=0");
+  assert_info (store, 2, "5555 → 443 [ACK] Seq=1 Ack=1 Win=1000 Len=0");
+  assert_info (store, 3, "5555 → 443 [PSH, ACK] Seq=1 Ack=1 Win=1000 Len=10");
+  assert_info (store, 4, "5555 → 443 [PSH, ACK] Seq=11 Ack=1 Win=1000 Len=3");
+  assert_info (store, 5, "443 → 5555 [PSH, ACK] Seq=1 Ack=14 Win=1000 Len=3");
+  assert_info (store, 6, "5555 → 443 [ACK] Seq=14 Ack=4 Win=1000 Len=0");
+  fields = row_fields (store, 4);
+  assert_field (fields, "Sequence Number", "11 (relative)", 38, 4);
+  assert_field (fields, "Sequence Number (raw)", "6", 38, 4);
+  g_clear_pointer (&fields, sb_field_free);
+  fields = row_fields (store, 2);
+  assert_field (fields, "Acknowledgment Number (raw)", "0", 42, 4);
+}
+
+static void
+test_tcp_relative_mid_flow (void)
+{
+  g_autoptr(SbPacketStore) store = sb_packet_store_new ();
+
+  /* the capture starts inside a connection: the first segment of each
+   * direction counts as 1, as if its SYN had been seen */
+  append_tcp (store, "10.0.0.1", "10.0.0.2", 40001, 80, 500000, 900000, PSH | ACK, "0123456789");
+  append_tcp (store, "10.0.0.2", "10.0.0.1", 80, 40001, 900000, 500010, ACK, "");
+  append_tcp (store, "10.0.0.2", "10.0.0.1", 80, 40001, 900000, 500010, PSH | ACK, "abc");
+  append_tcp (store, "10.0.0.1", "10.0.0.2", 40001, 80, 500010, 900003, ACK, "");
+  assert_info (store, 0, "40001 → 80 [PSH, ACK] Seq=1 Ack=1 Win=1000 Len=10");
+  assert_info (store, 1, "80 → 40001 [ACK] Seq=1 Ack=11 Win=1000 Len=0");
+  assert_info (store, 2, "80 → 40001 [PSH, ACK] Seq=1 Ack=11 Win=1000 Len=3");
+  assert_info (store, 3, "40001 → 80 [ACK] Seq=11 Ack=4 Win=1000 Len=0");
+
+  /* and one whose first segment has no ACK: the other direction's start
+   * is its own first segment */
+  append_tcp (store, "10.0.0.1", "10.0.0.2", 40002, 80, 7000, 123, PSH, "xy");
+  append_tcp (store, "10.0.0.2", "10.0.0.1", 80, 40002, 3000, 7002, ACK, "");
+  append_tcp (store, "10.0.0.1", "10.0.0.2", 40002, 80, 7002, 3000, ACK, "");
+  assert_info (store, 4, "40002 → 80 [PSH] Seq=1 Win=1000 Len=2");
+  assert_info (store, 5, "80 → 40002 [ACK] Seq=1 Ack=3 Win=1000 Len=0");
+  assert_info (store, 6, "40002 → 80 [ACK] Seq=3 Ack=1 Win=1000 Len=0");
+}
+
+static void
+test_tcp_relative_flows (void)
+{
+  g_autoptr(SbPacketStore) store = sb_packet_store_new ();
+  g_autoptr(SbTcpFlows) flows = sb_tcp_flows_new ();
+  SbTcpContext context;
+  SbTcpSegment segment = { { 0, }, };
+  g_autoptr(SbField) fields = NULL;
+
+  /* two connections between the same hosts, interleaved, and the same
+   * ports over IPv6: none takes another's numbers */
+  append_tcp (store, "10.0.0.1", "10.0.0.2", 40003, 80, 1000, 0, SYN, "");
+  append_tcp (store, "10.0.0.1", "10.0.0.2", 40004, 80, 5000000, 0, SYN, "");
+  append_tcp (store, "fd00::1", "fd00::2", 40003, 80, 77, 0, SYN, "");
+  append_tcp (store, "10.0.0.2", "10.0.0.1", 80, 40004, 60000, 5000001, SYN | ACK, "");
+  append_tcp (store, "10.0.0.2", "10.0.0.1", 80, 40003, 3000000000u, 1001, SYN | ACK, "");
+  append_tcp (store, "10.0.0.1", "10.0.0.2", 40004, 80, 5000001, 60001, PSH | ACK, "four");
+  append_tcp (store, "10.0.0.1", "10.0.0.2", 40003, 80, 1001, 3000000001u, PSH | ACK, "three");
+  append_tcp (store, "fd00::2", "fd00::1", 80, 40003, 88, 78, SYN | ACK, "");
+  append_tcp (store, "10.0.0.2", "10.0.0.1", 80, 40003, 3000000001u, 1006, ACK, "");
+  append_tcp (store, "10.0.0.2", "10.0.0.1", 80, 40004, 60001, 5000005, ACK, "");
+  append_tcp (store, "fd00::1", "fd00::2", 40003, 80, 78, 89, ACK, "");
+  assert_info (store, 5, "40004 → 80 [PSH, ACK] Seq=1 Ack=1 Win=1000 Len=4");
+  assert_info (store, 6, "40003 → 80 [PSH, ACK] Seq=1 Ack=1 Win=1000 Len=5");
+  assert_info (store, 7, "80 → 40003 [SYN, ACK] Seq=0 Ack=1 Win=1000 Len=0");
+  assert_info (store, 8, "80 → 40003 [ACK] Seq=1 Ack=6 Win=1000 Len=0");
+  assert_info (store, 9, "80 → 40004 [ACK] Seq=1 Ack=5 Win=1000 Len=0");
+  assert_info (store, 10, "40003 → 80 [ACK] Seq=1 Ack=1 Win=1000 Len=0");
+  fields = row_fields (store, 8);
+  assert_field (fields, "Stream index", "0", 34, 0);
+  g_clear_pointer (&fields, sb_field_free);
+  fields = row_fields (store, 9);
+  assert_field (fields, "Stream index", "1", 34, 0);
+  g_clear_pointer (&fields, sb_field_free);
+  fields = row_fields (store, 10);
+  assert_field (fields, "Stream index", "2", 54, 0);
+  g_clear_pointer (&fields, sb_field_free);
+
+  /* the same ports again with a new SYN: a new connection, counted anew;
+   * a retransmitted SYN is not one */
+  append_tcp (store, "10.0.0.1", "10.0.0.2", 40003, 80, 1000, 0, SYN, "");
+  append_tcp (store, "10.0.0.1", "10.0.0.2", 40003, 80, 424242, 0, SYN, "");
+  append_tcp (store, "10.0.0.2", "10.0.0.1", 80, 40003, 99, 424243, SYN | ACK, "");
+  append_tcp (store, "10.0.0.1", "10.0.0.2", 40003, 80, 424243, 100, ACK, "");
+  assert_info (store, 11, "40003 → 80 [SYN] Seq=0 Win=1000 Len=0");
+  assert_info (store, 12, "40003 → 80 [SYN] Seq=0 Win=1000 Len=0");
+  assert_info (store, 13, "80 → 40003 [SYN, ACK] Seq=0 Ack=1 Win=1000 Len=0");
+  assert_info (store, 14, "40003 → 80 [ACK] Seq=1 Ack=1 Win=1000 Len=0");
+  fields = row_fields (store, 11);
+  assert_field (fields, "Stream index", "0", 34, 0);
+  g_clear_pointer (&fields, sb_field_free);
+  fields = row_fields (store, 14);
+  assert_field (fields, "Stream index", "3", 34, 0);
+
+  /* SbTcpFlows on its own: references, contexts, clearing */
+  g_assert_false (sb_tcp_flows_get_context (flows, 0, &context));
+  segment.addr_len = 4;
+  segment.src[0] = 10;
+  segment.dst[0] = 11;
+  segment.sport = 1;
+  segment.dport = 2;
+  segment.seq = 10;
+  segment.flags = SB_TCP_FLAG_SYN;
+  g_assert_true (sb_tcp_flows_get_context (flows, sb_tcp_flows_track (flows, &segment), &context));
+  g_assert_cmpuint (context.stream, ==, 0);
+  g_assert_cmpuint (context.seq_base, ==, 10);
+  g_assert_true (context.has_seq_base);
+  g_assert_false (context.has_ack_base);
+  g_assert_cmpuint (sb_tcp_flows_get_n_flows (flows), ==, 1);
+  sb_tcp_flows_clear (flows);
+  g_assert_cmpuint (sb_tcp_flows_get_n_flows (flows), ==, 0);
+  g_assert_false (sb_tcp_flows_get_context (flows, 1, &context));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -951,6 +1232,10 @@ main (int   argc,
   g_test_add_func ("/decode/random", test_random);
   g_test_add_func ("/decode/field-api", test_field_api);
   g_test_add_func ("/decode/store-rows", test_store_rows);
+  g_test_add_func ("/decode/tcp-relative/handshake", test_tcp_relative_handshake);
+  g_test_add_func ("/decode/tcp-relative/wrap", test_tcp_relative_wrap);
+  g_test_add_func ("/decode/tcp-relative/mid-flow", test_tcp_relative_mid_flow);
+  g_test_add_func ("/decode/tcp-relative/flows", test_tcp_relative_flows);
 
   return g_test_run ();
 }

@@ -19,6 +19,7 @@
 #include "sb-cli-plan.h"
 #include "sb-capture.h"
 #include "sb-payload.h"
+#include "sb-tcp-flows.h"
 
 #define FLUSH_INTERVAL_MS 100
 
@@ -48,6 +49,7 @@ typedef struct
   /* running */
   GMainLoop   *loop;
   SbCapture   *capture;
+  SbTcpFlows  *tcp_flows;     /* for relative TCP numbers, as the window shows them */
   gint64       first_ns;
   gboolean     have_first;
   guint64      printed;
@@ -223,6 +225,7 @@ cli_clear (Cli *cli)
   g_free (cli->write_file);
   g_strfreev (cli->rest);
   g_clear_object (&cli->capture);
+  g_clear_pointer (&cli->tcp_flows, sb_tcp_flows_free);
   g_clear_pointer (&cli->loop, g_main_loop_unref);
 }
 
@@ -240,6 +243,8 @@ packet_cb (SbCapture    *capture,
   Cli *cli = user_data;
   SbSummary summary = { 0, };
   SbField *fields = NULL;
+  SbTcpContext tcp;
+  gboolean have_tcp;
 
   if (!cli->have_first)
     {
@@ -250,7 +255,14 @@ packet_cb (SbCapture    *capture,
   if (cli->quiet)
     return;
 
-  sb_decode (linktype, data, caplen, len, &summary, cli->verbose ? &fields : NULL);
+  /* every packet, in order, so that each connection's start is known */
+  if (cli->tcp_flows == NULL)
+    cli->tcp_flows = sb_tcp_flows_new ();
+  have_tcp = sb_tcp_flows_get_context (cli->tcp_flows,
+                                       sb_tcp_flows_track_frame (cli->tcp_flows, linktype, data, caplen, len),
+                                       &tcp);
+  sb_decode_full (linktype, data, caplen, len, have_tcp ? &tcp : NULL, &summary,
+                  cli->verbose ? &fields : NULL);
   fprintf (stdout, "%" G_GUINT64_FORMAT " %.6f %s → %s %s %u %s\n", cli->printed,
            (time_ns - cli->first_ns) / 1e9,
            summary.source != NULL && *summary.source != '\0' ? summary.source : "-",

@@ -37,6 +37,14 @@ typedef struct
   GString      *info;
   GString      *problems;   /* "Truncated: …; Malformed: …", joined to info at the end */
   gboolean      problem;
+  /* probing for the TCP segment only: no summary, no fields */
+  gboolean      probe;
+  SbTcpSegment *segment;    /* filled in when one is found (not a quoted one) */
+  gboolean      found_segment;
+  gsize         ip_src;     /* where the current IP header's addresses are */
+  gsize         ip_dst;
+  guint         ip_addr_len;
+  const SbTcpContext *tcp;  /* the segment's connection, or NULL */
 } Dec;
 
 /* ---- SbField ------------------------------------------------------------- */
@@ -229,7 +237,8 @@ format_ipv4 (const Dec *d,
              char      *buf,
              gsize      size)
 {
-  if (!have (d, off, 4))
+  /* probing formats nothing */
+  if (d->probe || !have (d, off, 4))
     {
       g_strlcpy (buf, "?", size);
       return;
@@ -247,7 +256,8 @@ format_ipv6 (const Dec *d,
   struct in6_addr addr;
   char text[INET6_ADDRSTRLEN];
 
-  if (!have (d, off, 16))
+  /* probing formats nothing */
+  if (d->probe || !have (d, off, 16))
     {
       g_strlcpy (buf, "?", size);
       return;
@@ -270,7 +280,7 @@ format_hw (const Dec *d,
 
   buf[0] = '\0';
   len = MIN (len, 8);
-  if (!have (d, off, len))
+  if (d->probe || !have (d, off, len))
     {
       g_strlcpy (buf, "?", size);
       return;
@@ -286,7 +296,7 @@ static void
 begin (Dec        *d,
        const char *protocol)
 {
-  if (d->quoted > 0)
+  if (d->quoted > 0 || d->probe)
     return;
   g_strlcpy (d->protocol, protocol, sizeof d->protocol);
   g_string_truncate (d->info, 0);
@@ -297,7 +307,7 @@ set_addresses (Dec        *d,
                const char *src,
                const char *dst)
 {
-  if (d->quoted > 0)
+  if (d->quoted > 0 || d->probe)
     return;
   g_strlcpy (d->src, src, sizeof d->src);
   g_strlcpy (d->dst, dst, sizeof d->dst);
@@ -312,7 +322,7 @@ info (Dec        *d,
 {
   va_list args;
 
-  if (d->quoted > 0)
+  if (d->quoted > 0 || d->probe)
     return;
   g_string_truncate (d->info, 0);
   va_start (args, format);
@@ -329,7 +339,7 @@ info_append (Dec        *d,
 {
   va_list args;
 
-  if (d->quoted > 0)
+  if (d->quoted > 0 || d->probe)
     return;
   va_start (args, format);
   g_string_append_vprintf (d->info, format, args);
@@ -438,6 +448,8 @@ problem (Dec        *d,
   g_autofree char *message = NULL;
   va_list args;
 
+  if (d->probe)
+    return;
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
@@ -754,10 +766,12 @@ decode_tcp (Dec      *d,
 {
   SbField *l;
   guint sport, dport, hlen, flags, window;
-  guint32 seq, ack;
+  guint32 seq, ack, shown_seq, shown_ack;
+  const SbTcpContext *tcp = d->quoted == 0 ? d->tcp : NULL;
+  gboolean relative_seq, relative_ack;
   gsize payload;
-  g_autoptr(GString) flag_text = g_string_new (NULL);
-  g_autoptr(GString) opts = g_string_new (NULL);
+  g_autoptr(GString) flag_text = NULL;
+  g_autoptr(GString) opts = NULL;
 
   begin (d, "TCP");
   l = layer (d, parent, off, 20, "Transmission Control Protocol");
@@ -771,14 +785,56 @@ decode_tcp (Dec      *d,
   hlen = (u8 (d, off + 12) >> 4) * 4;
   flags = u16 (d, off + 12) & 0x1ff;
   window = u16 (d, off + 14);
+
+  if (d->quoted == 0 && d->segment != NULL && d->ip_addr_len > 0)
+    {
+      SbTcpSegment *s = d->segment;
+
+      s->addr_len = (guint8) d->ip_addr_len;
+      memcpy (s->src, d->data + d->ip_src, d->ip_addr_len);
+      memcpy (s->dst, d->data + d->ip_dst, d->ip_addr_len);
+      s->sport = (guint16) sport;
+      s->dport = (guint16) dport;
+      s->seq = seq;
+      s->ack = ack;
+      s->flags = (guint16) flags;
+      d->found_segment = TRUE;
+    }
+  if (d->probe)
+    return;
+  flag_text = g_string_new (NULL);
+  opts = g_string_new (NULL);
   tcp_flags_text (flags, flag_text);
 
-  layer_value (d, l, "Src Port: %u, Dst Port: %u, Seq: %u, Len: %zu", sport, dport, seq,
+  /* relative to the connection's initial numbers, modulo 2^32 (unsigned
+   * subtraction wraps); an acknowledgement only counts with ACK set */
+  relative_seq = tcp != NULL && tcp->has_seq_base;
+  relative_ack = tcp != NULL && tcp->has_ack_base && (flags & SB_TCP_FLAG_ACK);
+  shown_seq = relative_seq ? seq - tcp->seq_base : seq;
+  shown_ack = relative_ack ? ack - tcp->ack_base : ack;
+
+  layer_value (d, l, "Src Port: %u, Dst Port: %u, Seq: %u, Len: %zu", sport, dport, shown_seq,
                end >= off + MAX (hlen, 20) ? end - off - MAX (hlen, 20) : 0);
   field (d, l, off, 2, "Source Port", "%u", sport);
   field (d, l, off + 2, 2, "Destination Port", "%u", dport);
-  field (d, l, off + 4, 4, "Sequence Number", "%u", seq);
-  field (d, l, off + 8, 4, "Acknowledgment Number", "%u", ack);
+  if (tcp != NULL)
+    field (d, l, off, 0, "Stream index", "%u", tcp->stream);
+  if (relative_seq)
+    {
+      field (d, l, off + 4, 4, "Sequence Number", "%u (relative)", shown_seq);
+      field (d, l, off + 4, 4, "Sequence Number (raw)", "%u", seq);
+    }
+  else
+    field (d, l, off + 4, 4, "Sequence Number", "%u", seq);
+  if (relative_ack)
+    {
+      field (d, l, off + 8, 4, "Acknowledgment Number", "%u (relative)", shown_ack);
+      field (d, l, off + 8, 4, "Acknowledgment Number (raw)", "%u", ack);
+    }
+  else if (tcp != NULL)
+    field (d, l, off + 8, 4, "Acknowledgment Number (raw)", "%u (no ACK flag)", ack);
+  else
+    field (d, l, off + 8, 4, "Acknowledgment Number", "%u", ack);
   field (d, l, off + 12, 1, "Header Length", "%u bytes (%u)", hlen, hlen / 4);
   field (d, l, off + 12, 2, "Flags", "0x%03x %s", flags, flag_text->str);
   field (d, l, off + 14, 2, "Window", "%u", window);
@@ -801,9 +857,9 @@ decode_tcp (Dec      *d,
   layer_length (d, l, hlen);
 
   payload = end - off > hlen ? end - off - hlen : 0;
-  info (d, "%u → %u %s Seq=%u", sport, dport, flag_text->str, seq);
-  if (flags & 0x10)
-    info_append (d, " Ack=%u", ack);
+  info (d, "%u → %u %s Seq=%u", sport, dport, flag_text->str, shown_seq);
+  if (flags & SB_TCP_FLAG_ACK)
+    info_append (d, " Ack=%u", shown_ack);
   info_append (d, " Win=%u Len=%zu%s", window, payload, opts->str);
   data_field (d, l, "Payload", off + hlen, end);
 }
@@ -999,7 +1055,7 @@ decode_icmpv6 (Dec     *d,
           info (d, "%s (%s)", what, detail);
         else
           info (d, "%s", what);
-        layer_value (d, l, "%s", d->quoted > 0 ? what : d->info->str);
+        layer_value (d, l, "%s", d->quoted > 0 || d->probe ? what : d->info->str);
         if (!need (d, l, off + 4, 4, "ICMPv6 error header"))
           return;
         if (type == 2)
@@ -1186,6 +1242,12 @@ decode_ipv4 (Dec     *d,
   offset = (frag & 0x1fff) * 8;
   proto = u8 (d, off + 9);
   pname = ip_protocol_name (proto);
+  if (d->quoted == 0)
+    {
+      d->ip_src = off + 12;
+      d->ip_dst = off + 16;
+      d->ip_addr_len = 4;
+    }
   format_ipv4 (d, off + 12, src, sizeof src);
   format_ipv4 (d, off + 16, dst, sizeof dst);
   set_addresses (d, src, dst);
@@ -1201,7 +1263,7 @@ decode_ipv4 (Dec     *d,
   field (d, l, off + 6, 2, "Fragment Offset", "%u", offset);
   field (d, l, off + 8, 1, "Time to Live", "%u", u8 (d, off + 8));
   field (d, l, off + 9, 1, "Protocol", "%s (%u)", pname != NULL ? pname : "Unknown", proto);
-  if (have (d, off, hlen))
+  if (d->fields && have (d, off, hlen))
     {
       gboolean ok = ipv4_checksum_ok (d, off, hlen, &computed);
 
@@ -1279,6 +1341,12 @@ decode_ipv6 (Dec     *d,
   plen = u16 (d, off + 4);
   next = u8 (d, off + 6);
   pname = ip_protocol_name (next);
+  if (d->quoted == 0)
+    {
+      d->ip_src = off + 8;
+      d->ip_dst = off + 24;
+      d->ip_addr_len = 16;
+    }
   format_ipv6 (d, off + 8, src, sizeof src);
   format_ipv6 (d, off + 24, dst, sizeof dst);
   set_addresses (d, src, dst);
@@ -1679,39 +1747,11 @@ decode_null (Dec      *d,
     }
 }
 
-void
-sb_decode (int           linktype,
-           const guint8 *data,
-           gsize         caplen,
-           gsize         wire_len,
-           SbSummary    *summary,
-           SbField     **fields)
+/* The link layer of @linktype, and everything above it. */
+static void
+decode_link (Dec *d,
+             int  linktype)
 {
-  Dec dec = { 0, };
-  Dec *d = &dec;
-
-  g_return_if_fail (data != NULL || caplen == 0);
-
-  d->data = data;
-  d->caplen = caplen;
-  d->end = MAX (wire_len, caplen);
-  d->fields = fields != NULL;
-  d->info = g_string_new (NULL);
-  d->problems = g_string_new (NULL);
-  if (d->fields)
-    {
-      SbField *frame;
-
-      d->root = sb_field_new ("Packet", NULL, 0, (guint) caplen, SB_FIELD_LAYER);
-      frame = sb_field_add (d->root, sb_field_new ("Frame", NULL, 0, (guint) caplen, SB_FIELD_LAYER));
-      frame->value = g_strdup_printf ("%zu bytes on wire, %zu bytes captured", wire_len, caplen);
-      field (d, frame, 0, 0, "Link type", "%s (%d)", sb_linktype_to_string (linktype), linktype);
-      field (d, frame, 0, 0, "Length on wire", "%zu bytes", wire_len);
-      field (d, frame, 0, 0, "Captured length", "%zu bytes", caplen);
-    }
-  if (caplen > wire_len)
-    problem (d, NULL, 0, "Malformed", "%zu bytes captured of a %zu-byte frame", caplen, wire_len);
-
   switch (linktype)
     {
     case SB_LINKTYPE_ETHERNET:
@@ -1742,10 +1782,80 @@ sb_decode (int           linktype,
       break;
     default:
       begin (d, sb_linktype_to_string (linktype));
-      info (d, "%s frame (link type %d), %zu bytes", sb_linktype_to_string (linktype), linktype, caplen);
-      data_field (d, NULL, "Data", 0, caplen);
+      info (d, "%s frame (link type %d), %zu bytes", sb_linktype_to_string (linktype), linktype, d->caplen);
+      data_field (d, NULL, "Data", 0, d->caplen);
       break;
     }
+}
+
+gboolean
+sb_decode_tcp_segment (int           linktype,
+                       const guint8 *data,
+                       gsize         caplen,
+                       gsize         wire_len,
+                       SbTcpSegment *segment)
+{
+  Dec dec = { 0, };
+
+  g_return_val_if_fail (data != NULL || caplen == 0, FALSE);
+  g_return_val_if_fail (segment != NULL, FALSE);
+
+  dec.data = data;
+  dec.caplen = caplen;
+  dec.end = MAX (wire_len, caplen);
+  dec.probe = TRUE;
+  dec.segment = segment;
+  decode_link (&dec, linktype);
+  return dec.found_segment;
+}
+
+void
+sb_decode (int           linktype,
+           const guint8 *data,
+           gsize         caplen,
+           gsize         wire_len,
+           SbSummary    *summary,
+           SbField     **fields)
+{
+  sb_decode_full (linktype, data, caplen, wire_len, NULL, summary, fields);
+}
+
+void
+sb_decode_full (int                 linktype,
+                const guint8       *data,
+                gsize               caplen,
+                gsize               wire_len,
+                const SbTcpContext *tcp,
+                SbSummary          *summary,
+                SbField           **fields)
+{
+  Dec dec = { 0, };
+  Dec *d = &dec;
+
+  g_return_if_fail (data != NULL || caplen == 0);
+
+  d->data = data;
+  d->caplen = caplen;
+  d->end = MAX (wire_len, caplen);
+  d->fields = fields != NULL;
+  d->tcp = tcp;
+  d->info = g_string_new (NULL);
+  d->problems = g_string_new (NULL);
+  if (d->fields)
+    {
+      SbField *frame;
+
+      d->root = sb_field_new ("Packet", NULL, 0, (guint) caplen, SB_FIELD_LAYER);
+      frame = sb_field_add (d->root, sb_field_new ("Frame", NULL, 0, (guint) caplen, SB_FIELD_LAYER));
+      frame->value = g_strdup_printf ("%zu bytes on wire, %zu bytes captured", wire_len, caplen);
+      field (d, frame, 0, 0, "Link type", "%s (%d)", sb_linktype_to_string (linktype), linktype);
+      field (d, frame, 0, 0, "Length on wire", "%zu bytes", wire_len);
+      field (d, frame, 0, 0, "Captured length", "%zu bytes", caplen);
+    }
+  if (caplen > wire_len)
+    problem (d, NULL, 0, "Malformed", "%zu bytes captured of a %zu-byte frame", caplen, wire_len);
+
+  decode_link (d, linktype);
 
   /* problems go after what the top layer says, whichever came first */
   if (d->problems->len > 0 && d->info->len == 0)

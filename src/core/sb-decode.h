@@ -107,6 +107,78 @@ void      sb_decode           (int           linktype,
                                SbSummary    *summary,
                                SbField     **fields);
 
+/**
+ * SbTcpSegment:
+ * @src: the source address (4 bytes for IPv4, 16 for IPv6)
+ * @dst: the destination address
+ * @addr_len: 4 or 16
+ * @sport: the source port
+ * @dport: the destination port
+ * @seq: the sequence number, raw
+ * @ack: the acknowledgement number, raw
+ * @flags: the 9 flag bits (FIN = 0x001 … NS = 0x100)
+ *
+ * The TCP header of a frame, as much as following its connection needs.
+ */
+typedef struct
+{
+  guint8   src[16];
+  guint8   dst[16];
+  guint8   addr_len;
+  guint16  sport;
+  guint16  dport;
+  guint32  seq;
+  guint32  ack;
+  guint16  flags;
+} SbTcpSegment;
+
+#define SB_TCP_FLAG_FIN 0x001
+#define SB_TCP_FLAG_SYN 0x002
+#define SB_TCP_FLAG_RST 0x004
+#define SB_TCP_FLAG_ACK 0x010
+
+/* Finds the TCP segment a frame carries (not one an ICMP error quotes),
+ * the way sb_decode() would, without formatting anything: cheap enough
+ * to run on every captured packet. FALSE if there is none, or its fixed
+ * header was not captured whole. */
+gboolean  sb_decode_tcp_segment (int           linktype,
+                                 const guint8 *data,
+                                 gsize         caplen,
+                                 gsize         wire_len,
+                                 SbTcpSegment *segment);
+
+/**
+ * SbTcpContext:
+ * @stream: the connection's index in its capture (0, 1, …)
+ * @seq_base: the initial sequence number of the sender's direction
+ * @ack_base: the initial sequence number of the other direction
+ * @has_seq_base: whether @seq_base is known
+ * @has_ack_base: whether @ack_base is known
+ *
+ * What a TCP segment's connection says about it, so that its numbers can
+ * be shown relative to the connection's start (SbTcpFlows makes these).
+ * Relative numbers are (raw − base) modulo 2³², so a SYN shows 0.
+ */
+typedef struct
+{
+  guint32  stream;
+  guint32  seq_base;
+  guint32  ack_base;
+  gboolean has_seq_base;
+  gboolean has_ack_base;
+} SbTcpContext;
+
+/* sb_decode() with the frame's TCP connection in @tcp (NULL: none known,
+ * the numbers are shown raw): the summary shows relative sequence and
+ * acknowledgement numbers, the field tree both them and the raw ones. */
+void      sb_decode_full      (int                 linktype,
+                               const guint8       *data,
+                               gsize               caplen,
+                               gsize               wire_len,
+                               const SbTcpContext *tcp,
+                               SbSummary          *summary,
+                               SbField           **fields);
+
 /* "Ethernet", "Linux cooked v2", or pcap's own name; never NULL. */
 const char *sb_linktype_to_string (int linktype);
 /* Whether sb_decode knows @linktype's link layer. */

@@ -16,6 +16,7 @@
 #include "sb-chunk-store.h"
 #include "sb-list-batcher.h"
 #include "sb-packet-store.h"
+#include "sb-tcp-flows.h"
 
 /* Chunks (their allocations, header included) start small, so that a
  * capture of ten packets costs little, and double up to a cap. A packet
@@ -40,6 +41,7 @@ struct _SbPacketStore
 
   GArray       *records;        /* SbPacketRecord */
   SbChunkStore *bytes;
+  SbTcpFlows   *tcp_flows;      /* for relative TCP numbers; cleared with the packets */
   guint         generation;     /* bumped by clear(), so old rows know */
 
   SbListBatcher batcher;
@@ -334,6 +336,7 @@ sb_packet_store_finalize (GObject *object)
 
   sb_list_batcher_cancel (&self->batcher);
   g_clear_pointer (&self->bytes, sb_chunk_store_free);
+  g_clear_pointer (&self->tcp_flows, sb_tcp_flows_free);
   g_clear_pointer (&self->records, g_array_unref);
 
   G_OBJECT_CLASS (sb_packet_store_parent_class)->finalize (object);
@@ -387,6 +390,7 @@ sb_packet_store_init (SbPacketStore *self)
 {
   self->records = g_array_new (FALSE, FALSE, sizeof (SbPacketRecord));
   self->bytes = sb_chunk_store_new (CHUNK_MIN, CHUNK_MAX, SB_CHUNK_STORE_PREPARE_AHEAD);
+  self->tcp_flows = sb_tcp_flows_new ();
   sb_list_batcher_init (&self->batcher, G_LIST_MODEL (self), properties[PROP_N_ITEMS],
                         count_records, "[sockbench] packet store flush");
 }
@@ -422,6 +426,8 @@ sb_packet_store_append (SbPacketStore *self,
   r.caplen = caplen;
   r.len = len;
   r.linktype = linktype;
+  /* in capture order, now: a connection's start is what came first */
+  r.tcp_ref = sb_tcp_flows_track_frame (self->tcp_flows, linktype, data, caplen, len);
   if (caplen > 0)
     {
       gsize room;
@@ -527,6 +533,8 @@ sb_packet_store_decode (SbPacketStore *self,
   const SbPacketRecord *r;
   const guint8 *data;
   gsize caplen;
+  SbTcpContext tcp;
+  gboolean have_tcp;
 
   g_return_val_if_fail (SB_IS_PACKET_STORE (self), FALSE);
 
@@ -534,7 +542,8 @@ sb_packet_store_decode (SbPacketStore *self,
   if (data == NULL)
     return FALSE;
   r = &g_array_index (self->records, SbPacketRecord, index);
-  sb_decode (r->linktype, data, caplen, r->len, summary, fields);
+  have_tcp = sb_tcp_flows_get_context (self->tcp_flows, r->tcp_ref, &tcp);
+  sb_decode_full (r->linktype, data, caplen, r->len, have_tcp ? &tcp : NULL, summary, fields);
 
   if (fields != NULL && *fields != NULL && sb_field_get_n_children (*fields) > 0)
     {
@@ -578,6 +587,7 @@ sb_packet_store_get_memory_size (SbPacketStore *self)
   total = sizeof *self;
   total += sb_chunk_store_get_memory_size (self->bytes);
   total += sizeof (SbPacketRecord) * self->records->len;
+  total += sb_tcp_flows_get_memory_size (self->tcp_flows);
   return total;
 }
 
@@ -711,6 +721,7 @@ sb_packet_store_clear (SbPacketStore *self)
 
   sb_list_batcher_cancel (&self->batcher);
   sb_chunk_store_clear (self->bytes);
+  sb_tcp_flows_clear (self->tcp_flows);
   g_array_set_size (self->records, 0);
   self->generation++;
   sb_list_batcher_reset (&self->batcher);

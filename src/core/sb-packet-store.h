@@ -34,7 +34,7 @@ typedef struct
   guint32 caplen;     /* bytes captured (and stored) */
   guint32 len;        /* bytes on the wire */
   gint32  linktype;   /* pcap DLT_ */
-  guint32 reserved;
+  guint32 tcp_ref;    /* its TCP connection (an SbTcpFlows reference), 0 if none */
 } SbPacketRecord;
 
 #define SB_TYPE_PACKET (sb_packet_get_type ())
@@ -70,7 +70,10 @@ GBytes        *sb_packet_store_dup_bytes    (SbPacketStore *self,
 /* The time of the first packet; the rows' times are relative to it. */
 gint64         sb_packet_store_get_start_time (SbPacketStore *self);
 /* Decode packet @index: its summary and/or its field tree, the "Frame"
- * layer carrying its number and time. */
+ * layer carrying its number and time. TCP sequence and acknowledgement
+ * numbers are relative to their connection's start (see sb-tcp-flows.h):
+ * the store follows connections as packets are appended, and forgets
+ * them when it is cleared. */
 gboolean       sb_packet_store_decode       (SbPacketStore *self,
                                              guint          index,
                                              SbSummary     *summary,

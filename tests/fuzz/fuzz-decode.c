@@ -68,6 +68,26 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   if (strcmp (quick.info, summary.info) != 0 || quick.problem != summary.problem)
     abort ();
 
+  /* the TCP probe, and decoding with a connection (relative numbers) */
+  {
+    SbTcpSegment segment;
+    SbTcpContext context = { 3, 0xfffffff0u, 17, TRUE, (data[0] & 1) != 0 };
+    SbField *with_context = NULL;
+    SbSummary relative = { 0, };
+
+    if (sb_decode_tcp_segment (linktype, frame, caplen, caplen + (data[0] >> 4) * 100, &segment)
+        && strcmp (summary.protocol, "TCP") != 0)
+      abort ();
+    sb_decode_full (linktype, frame, caplen, caplen + (data[0] >> 4) * 100, &context, &relative,
+                    &with_context);
+    if (with_context == NULL || relative.info == NULL || !g_utf8_validate (relative.info, -1, NULL)
+        || relative.problem != summary.problem)
+      abort ();
+    check_fields (with_context, caplen);
+    sb_summary_clear (&relative);
+    sb_field_free (with_context);
+  }
+
   sb_summary_clear (&summary);
   sb_summary_clear (&quick);
   sb_field_free (fields);
