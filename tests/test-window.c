@@ -22,6 +22,7 @@
 #include "sb-steps-view.h"
 #include "sb-step-editor.h"
 #include "sb-rule-editor.h"
+#include "sb-preferences-window.h"
 
 static SbApplication *app;
 
@@ -464,6 +465,27 @@ test_settings (void)
   g_assert_cmpuint (sb_socket_get_receive_size (s), ==, 4096);
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "preferences"));
   save_screenshot (GTK_WIDGET (window), "dark");
+
+  /* the Preferences window shows the settings as they are */
+  g_settings_set_int (settings, "transcript-limit-mib", 256);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  {
+    GtkWindow *prefs = NULL;
+
+    while (prefs == NULL)
+      {
+        g_autoptr(GList) all_windows = gtk_window_list_toplevels ();
+        for (GList *l = all_windows; l != NULL; l = l->next)
+          if (SB_IS_PREFERENCES_WINDOW (l->data))
+            prefs = l->data;
+        if (prefs == NULL)
+          g_main_context_iteration (NULL, TRUE);
+      }
+    WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (prefs)));
+    save_screenshot (GTK_WIDGET (prefs), "preferences");
+    gtk_window_destroy (prefs);
+  }
+  g_settings_reset (settings, "transcript-limit-mib");
 
   track (all, s);
   close_all (window);
