@@ -9,8 +9,10 @@
  *
  *  tcp     an accepted connection's panel is shown (auto-receive on) while a
  *          peer thread write(2)s into it as fast as loopback allows for
- *          --seconds. The transcript keeps every byte; above --keep bytes it
- *          is cleared (a user's Clear), so that the run fits in memory.
+ *          --seconds. The transcript keeps what Keep per Socket says (the
+ *          preference, 64 MiB by default); should it hold more than --keep
+ *          bytes (with the preference at 0, everything) it is cleared (a
+ *          user's Clear), so that the run fits in memory.
  *  udp     a bound UDP socket's panel is shown while a paced sender thread
  *          sends --udp-rate datagrams a second for --seconds (a burst every
  *          1 ms on CLOCK_MONOTONIC). Received (the transcript's messages_in)
@@ -486,7 +488,7 @@ run_tcp (SbWindow *window)
   Flood flood = { 0 };
   GThread *thread;
   guint clears = 0;
-  guint64 in0, in1, cleared = 0, max_held = 0;
+  guint64 in0, in1, cleared = 0, max_held = 0, held;
   gint64 t0, t1, cpu0, cpu1;
   FrameStats st;
   double mbps;
@@ -520,8 +522,9 @@ run_tcp (SbWindow *window)
   while ((t1 = g_get_monotonic_time ()) < t0 + (gint64) opt_seconds * G_USEC_PER_SEC)
     {
       g_main_context_iteration (NULL, TRUE);
-      max_held = MAX (max_held, sb_transcript_get_n_bytes (t));
-      if (sb_transcript_get_n_bytes (t) > opt_keep)
+      held = sb_transcript_get_n_bytes (t) - sb_transcript_get_first_offset (t);
+      max_held = MAX (max_held, held);
+      if (held > opt_keep)
         {
           cleared += sb_transcript_get_bytes_in (t);
           sb_transcript_clear (t);
@@ -543,8 +546,10 @@ run_tcp (SbWindow *window)
   mbps = bench_mb_per_s (in1 - in0, t1 - t0);
   g_print ("  received %" G_GUINT64_FORMAT " bytes in %.2f s: %.0f MB/s (peer wrote %" G_GUINT64_FORMAT ")\n",
            in1 - in0, (t1 - t0) / 1e6, mbps, flood.sent);
-  g_print ("  transcript held at most %.0f MiB; cleared %u time(s) above --keep %.0f MiB; %u events now\n",
-           max_held / 1048576.0, clears, opt_keep / 1048576.0, sb_transcript_get_n_events (t));
+  g_print ("  transcript held at most %.0f MiB (Keep per Socket: %.0f MiB, 0 = all); "
+           "cleared %u time(s) above --keep %.0f MiB; %u events now\n",
+           max_held / 1048576.0, sb_transcript_get_byte_limit (t) / 1048576.0, clears,
+           opt_keep / 1048576.0, sb_transcript_get_n_events (t));
   g_print ("  process CPU %.0f %% of one core (both threads)\n", 100.0 * (cpu1 - cpu0) / (t1 - t0));
   print_frame_stats ("while receiving", &st);
   g_print ("  target: median >= %.0f fps and no gap over %.0f ms: %s\n", TARGET_FPS, TARGET_GAP_MS,
