@@ -40,7 +40,7 @@ style_changed_cb (SbPreferencesWindow *self)
 }
 
 /* The choices of Keep per Socket, in MiB, in the row's order; 0 = everything. */
-static const int keep_mib[] = { 16, 64, 256, 1024, 4096, 0 };
+static const int keep_mib[] = { 16, 32, 64, 256, 1024, 4096, 0 };
 
 static void
 keep_changed_cb (SbPreferencesWindow *self)

@@ -42,10 +42,12 @@ struct _SbChunkStore
   guint64            limit;    /* 0: keep everything */
   guint64            dropped;  /* bytes dropped from the front */
   Chunk             *recycled; /* a dropped full-size chunk, for the next tail */
+  guint64            n_made;   /* chunks allocated for bytes, ever */
   Spare             *spare;    /* with SB_CHUNK_STORE_PREPARE_AHEAD */
   /* 32-bit, since a store is made per connection and chunks are small */
   guint32            min_chunk;
   guint32            max_chunk;
+  guint32            max_chunk_cap;   /* as made; a limit may lower max_chunk */
   guint32            next_chunk_size;
   SbChunkStoreFlags  flags;
 };
@@ -128,7 +130,13 @@ prepare_spare_thread (GTask        *task,
                       GCancellable *cancellable)
 {
   Spare *spare = data;
-  Chunk *chunk = chunk_new (spare->size, spare->size);
+  Chunk *chunk;
+  gsize size;
+
+  g_mutex_lock (&spare->lock);
+  size = spare->size;
+  g_mutex_unlock (&spare->lock);
+  chunk = chunk_new (size, size);
 
   g_mutex_lock (&spare->lock);
   if (spare->chunk == NULL)
@@ -195,6 +203,7 @@ sb_chunk_store_new (gsize             min_chunk,
   self->chunks = g_ptr_array_new ();
   self->min_chunk = min_chunk;
   self->max_chunk = max_chunk;
+  self->max_chunk_cap = max_chunk;
   self->next_chunk_size = min_chunk;
   self->flags = flags;
   if (flags & SB_CHUNK_STORE_PREPARE_AHEAD)
@@ -305,7 +314,9 @@ sb_chunk_store_clear (SbChunkStore *self)
  * dropped from the front as new ones are needed, as long as at least
  * @limit bytes remain. Offsets keep counting from the first byte ever
  * appended; sb_chunk_store_get_start() tells where the held bytes begin.
- * Memory stays below @limit plus two full-size chunks.
+ * Memory stays below @limit plus two full-size chunks, and full-size
+ * chunks are made smaller (a sixteenth of the limit, down to the first
+ * chunk's size) so that those two stay small beside a small limit.
  */
 void
 sb_chunk_store_set_limit (SbChunkStore *self,
@@ -314,6 +325,17 @@ sb_chunk_store_set_limit (SbChunkStore *self,
   g_return_if_fail (self != NULL);
 
   self->limit = limit;
+  self->max_chunk = limit == 0 ? self->max_chunk_cap
+                    : (guint32) CLAMP (limit / 16, self->min_chunk, self->max_chunk_cap);
+  self->next_chunk_size = MIN (self->next_chunk_size, self->max_chunk);
+  if (self->recycled != NULL && !is_full_size (self, self->recycled))
+    g_clear_pointer (&self->recycled, chunk_free);
+  if (self->spare != NULL)
+    {
+      g_mutex_lock (&self->spare->lock);
+      self->spare->size = self->max_chunk;
+      g_mutex_unlock (&self->spare->lock);
+    }
   trim (self);
 }
 
@@ -330,6 +352,19 @@ sb_chunk_store_get_limit (SbChunkStore *self)
  * Returns: the offset of the oldest byte still held (0 unless a limit made
  *   the store drop bytes)
  */
+/**
+ * sb_chunk_store_get_n_chunks_made:
+ *
+ * Returns: how many chunks the store has allocated for bytes so far (the
+ *   reused and prepared ones not counted): what a limit keeps bounded
+ */
+guint64
+sb_chunk_store_get_n_chunks_made (SbChunkStore *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->n_made;
+}
+
 guint64
 sb_chunk_store_get_start (SbChunkStore *self)
 {
@@ -390,7 +425,10 @@ tail_with_room (SbChunkStore *self,
       if (chunk == NULL && self->spare != NULL && total == self->max_chunk)
         chunk = take_spare (self);
       if (chunk == NULL)
-        chunk = chunk_new (total, self->max_chunk);
+        {
+          chunk = chunk_new (total, self->max_chunk);
+          self->n_made++;
+        }
       if (self->spare != NULL && total >= self->max_chunk)
         prepare_spare (self);
       chunk->start = self->n_bytes;

@@ -70,6 +70,7 @@ void           sb_chunk_store_set_limit       (SbChunkStore      *self,
                                                guint64            limit);
 guint64        sb_chunk_store_get_limit       (SbChunkStore      *self);
 guint64        sb_chunk_store_get_start       (SbChunkStore      *self);
+guint64        sb_chunk_store_get_n_chunks_made (SbChunkStore    *self);
 gsize          sb_chunk_store_get_memory_size (SbChunkStore      *self);
 void           sb_chunk_store_clear           (SbChunkStore      *self);
 

@@ -10,7 +10,7 @@
  *  tcp     an accepted connection's panel is shown (auto-receive on) while a
  *          peer thread write(2)s into it as fast as loopback allows for
  *          --seconds. The transcript keeps what Keep per Socket says (the
- *          preference, 64 MiB by default); should it hold more than --keep
+ *          preference, 32 MiB by default); should it hold more than --keep
  *          bytes (with the preference at 0, everything) it is cleared (a
  *          user's Clear), so that the run fits in memory.
  *  udp     a bound UDP socket's panel is shown while a paced sender thread
