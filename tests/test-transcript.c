@@ -995,6 +995,69 @@ test_byte_limit_reuses_memory (void)
   sb_chunk_store_free (store);
 }
 
+static void
+mirror_cb (GListModel *model,
+           guint       position,
+           guint       removed,
+           guint       added,
+           guint      *mirror)
+{
+  g_assert_cmpuint (position + removed, <=, *mirror);
+  *mirror = *mirror - removed + added;
+}
+
+/* With a byte limit the events are bounded too: the oldest leave the
+ * model from its start (announced as a removal), indices keep counting,
+ * counters and the newest events stay. */
+static void
+test_byte_limit_events (void)
+{
+  g_autoptr(SbTranscript) t = sb_transcript_new ();
+  g_autoptr(SbTranscriptEvent) early = NULL;
+  g_autoptr(SbTranscriptEvent) head = NULL;
+  guint mirror = 0, last = 0, first;
+  SbTranscriptEntry e;
+
+  g_signal_connect (t, "items-changed", G_CALLBACK (mirror_cb), &mirror);
+  sb_transcript_set_byte_limit (t, 256 * 1024);   /* 4096 events */
+  sb_transcript_append_message (t, SB_EVENT_STATE, NULL, "connected");
+  sb_transcript_flush (t);
+  early = g_list_model_get_item (G_LIST_MODEL (t), 0);
+  for (guint i = 0; i < 20000; i++)
+    {
+      guint8 byte = (guint8) i;
+
+      last = sb_transcript_append_data (t, i % 2 ? SB_EVENT_SENT : SB_EVENT_RECEIVED, NULL, &byte, 1);
+      g_assert_cmpuint (last, ==, i + 1);   /* indices count every event */
+      g_assert_cmpuint (sb_transcript_get_n_events (t) - sb_transcript_get_first_index (t), <=,
+                        4096 + 4096 / 8);
+    }
+  sb_transcript_flush (t);
+
+  first = sb_transcript_get_first_index (t);
+  g_assert_cmpuint (first, >, 0);
+  g_assert_cmpuint (sb_transcript_get_n_events (t), ==, 20001);
+  g_assert_false (sb_transcript_get_entry (t, first - 1, &e));
+  g_assert_true (sb_transcript_get_entry (t, last, &e));
+  g_assert_cmpuint (e.offset, ==, 19999);
+  g_assert_cmpuint (sb_transcript_find_event_at (t, 19999), ==, last);
+  /* the model is what is kept, and its listeners saw the same */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (t)), ==, 20001 - first);
+  g_assert_cmpuint (mirror, ==, 20001 - first);
+  head = g_list_model_get_item (G_LIST_MODEL (t), 0);
+  g_assert_cmpuint (sb_transcript_event_get_index (head), ==, first);
+  /* an event object made before reads as empty, not as another event */
+  g_assert_cmpuint (sb_transcript_event_get_length (early), ==, 0);
+  g_assert_null (sb_transcript_event_get_message (early));
+  /* the counters count everything */
+  g_assert_cmpuint (sb_transcript_get_bytes_in (t) + sb_transcript_get_bytes_out (t), ==, 20000);
+  g_assert_cmpuint (sb_transcript_get_messages_in (t), ==, 10000);
+  /* clear starts the indices again */
+  sb_transcript_clear (t);
+  g_assert_cmpuint (sb_transcript_get_first_index (t), ==, 0);
+  g_assert_cmpuint (mirror, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1014,6 +1077,7 @@ main (int   argc,
   g_test_add_func ("/transcript/memory-size", test_memory_size);
   g_test_add_func ("/transcript/byte-limit", test_byte_limit);
   g_test_add_func ("/transcript/byte-limit-reuses-memory", test_byte_limit_reuses_memory);
+  g_test_add_func ("/transcript/byte-limit-events", test_byte_limit_events);
 
   return g_test_run ();
 }

@@ -81,13 +81,13 @@ transcript_has (SbSocket    *socket,
 {
   SbTranscript *t = sb_socket_get_transcript (socket);
 
-  for (guint i = 0; i < sb_transcript_get_n_events (t); i++)
+  for (guint i = sb_transcript_get_first_index (t); i < sb_transcript_get_n_events (t); i++)
     {
       SbTranscriptEntry e;
       g_autofree char *text = NULL;
       const char *p;
 
-      sb_transcript_get_entry (t, i, &e);
+      g_assert_true (sb_transcript_get_entry (t, i, &e));
       if (e.kind != kind)
         continue;
       text = sb_transcript_dup_preview (t, i, FALSE, 4096);
@@ -571,6 +571,65 @@ test_keep_per_socket (void)
   g_settings_reset (settings, "transcript-limit-mib");
 }
 
+/* Many small datagrams under a small Keep per Socket: the oldest events
+ * leave the table as new ones arrive, and the table ends on the last. */
+static void
+test_keep_events (void)
+{
+  GSettings *settings = sb_application_get_settings (app);
+  SbWindow *window;
+  g_autoptr(GPtrArray) all = g_ptr_array_sized_new (16);
+  g_autoptr(GSocketAddress) to = NULL;
+  g_autoptr(GError) error = NULL;
+  SbSocket *a, *b;
+  SbSocketPanel *bp;
+  SbTranscript *t;
+  GListModel *rows;
+  guint sent = 0;
+
+  g_settings_set_int (settings, "transcript-limit-mib", 1);   /* 16,384 events */
+  window = new_window ();
+  a = add_socket (window, "udp");
+  activate (panel_of (window, a), "panel.bind");
+  b = add_socket (window, "udp");
+  bp = panel_of (window, b);
+  activate (bp, "panel.bind");
+  t = sb_socket_get_transcript (b);
+  to = sb_address_parse ("127.0.0.1", sb_socket_get_local_port (b), SB_FAMILY_IPV4, NULL);
+
+  /* in batches that fit the default receive buffer, so none is dropped */
+  while (sent < 40000)
+    {
+      for (guint i = 0; i < 200; i++, sent++)
+        {
+          g_autofree char *m = g_strdup_printf ("datagram %u", sent);
+          g_assert_cmpint (sb_socket_send_to (a, to, (const guint8 *) m, strlen (m), &error), ==,
+                           (gssize) strlen (m));
+        }
+      WAIT_FOR (sb_transcript_get_messages_in (t) == sent);
+    }
+  sb_transcript_flush (t);
+  g_assert_cmpuint (sb_transcript_get_first_index (t), >, 0);
+  rows = sb_transcript_view_get_model (sb_socket_panel_get_transcript_view (bp));
+  WAIT_FOR (g_list_model_get_n_items (rows) > 0);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), <=, 16384 + 16384 / 8);
+  {
+    g_autoptr(SbTranscriptEvent) ev = g_list_model_get_item (rows, g_list_model_get_n_items (rows) - 1);
+    g_autofree char *preview = sb_transcript_view_dup_preview (sb_socket_panel_get_transcript_view (bp), ev);
+    g_assert_cmpstr (preview, ==, "datagram 39999");
+  }
+  sb_window_select_socket (window, b);
+  save_screenshot (GTK_WIDGET (window), "keep-events");
+  /* rows leaving the top did not make the table stop following the end */
+  g_assert_true (sb_transcript_view_get_follow (sb_socket_panel_get_transcript_view (bp)));
+
+  track (all, a);
+  track (all, b);
+  close_all (window);
+  destroy_and_check (window, all);
+  g_settings_reset (settings, "transcript-limit-mib");
+}
+
 /* Save, open, a corrupt file refused with the session untouched, export. */
 static void
 test_session_files (void)
@@ -1024,6 +1083,7 @@ main (int   argc,
   g_test_add_func ("/window/new-socket-dialog", test_new_socket_dialog);
   g_test_add_func ("/window/settings", test_settings);
   g_test_add_func ("/window/keep-per-socket", test_keep_per_socket);
+  g_test_add_func ("/window/keep-events", test_keep_events);
   g_test_add_func ("/window/session-files", test_session_files);
   g_test_add_func ("/window/steps", test_steps);
   g_test_add_func ("/window/auto-replies", test_auto_replies);

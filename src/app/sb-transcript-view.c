@@ -36,6 +36,7 @@ struct _SbTranscriptView
   gboolean           follow;      /* keep the last row in view */
   gint64             last_follow;
   double             last_value;  /* of the vertical adjustment */
+  double             last_upper;
   guint              follow_source;
 
   SbTranscript      *transcript;
@@ -396,16 +397,20 @@ vadjustment_changed_cb (SbTranscriptView *self)
 {
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
   double value = gtk_adjustment_get_value (adj);
-  double bottom = gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj);
+  double upper = gtk_adjustment_get_upper (adj);
+  double bottom = upper - gtk_adjustment_get_page_size (adj);
 
   if (value >= bottom - 48)
     self->follow = TRUE;
+  else if (upper < self->last_upper - 1)
+    ;   /* the oldest rows left (Keep per Socket): the content moved, not the user */
   else if (value < self->last_value - 48)
     {
       self->follow = FALSE;
       g_clear_handle_id (&self->follow_source, g_source_remove);
     }
   self->last_value = value;
+  self->last_upper = upper;
 }
 
 /* ---- object ------------------------------------------------------------------ */
@@ -544,6 +549,13 @@ sb_transcript_view_get_hex (SbTranscriptView *self)
 {
   g_return_val_if_fail (SB_IS_TRANSCRIPT_VIEW (self), FALSE);
   return self->hex;
+}
+
+gboolean
+sb_transcript_view_get_follow (SbTranscriptView *self)
+{
+  g_return_val_if_fail (SB_IS_TRANSCRIPT_VIEW (self), FALSE);
+  return self->follow;
 }
 
 GListModel *

@@ -37,6 +37,8 @@ void        sb_transcript_view_set_filter     (SbTranscriptView *self,
                                                const char       *text);
 /* The rows shown (after filtering). */
 GListModel *sb_transcript_view_get_model      (SbTranscriptView *self);
+/* Whether the table keeps its last row in view (the user is at the end). */
+gboolean    sb_transcript_view_get_follow     (SbTranscriptView *self);
 /* The preview text of an event as the view shows it. */
 char       *sb_transcript_view_dup_preview    (SbTranscriptView *self,
                                                SbTranscriptEvent *event);

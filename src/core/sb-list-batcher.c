@@ -123,3 +123,21 @@ sb_list_batcher_reset (SbListBatcher *self)
   if (removed > 0)
     announce (self, 0, removed, 0);
 }
+
+/**
+ * sb_list_batcher_removed_front:
+ * @n: how many items the model dropped from its start
+ *
+ * The model dropped its oldest @n items, all of them announced (flush
+ * first): announces their removal now.
+ */
+void
+sb_list_batcher_removed_front (SbListBatcher *self,
+                               guint          n)
+{
+  g_return_if_fail (n <= self->n_announced);
+
+  self->n_announced -= n;
+  if (n > 0)
+    announce (self, 0, n, 0);
+}

@@ -41,6 +41,8 @@ void   sb_list_batcher_schedule        (SbListBatcher          *self);
 void   sb_list_batcher_flush           (SbListBatcher          *self);
 void   sb_list_batcher_cancel          (SbListBatcher          *self);
 void   sb_list_batcher_reset           (SbListBatcher          *self);
+void   sb_list_batcher_removed_front   (SbListBatcher          *self,
+                                        guint                   n);
 
 static inline guint
 sb_list_batcher_get_n_announced (const SbListBatcher *self)

@@ -80,7 +80,7 @@ sb_transcript_save_text (SbTranscript *transcript,
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
 
   n = sb_transcript_get_n_events (transcript);
-  for (guint i = 0; i < n; i++)
+  for (guint i = sb_transcript_get_first_index (transcript); i < n; i++)
     {
       SbTranscriptEntry e;
       g_autofree char *time = NULL;

@@ -16,6 +16,11 @@
  * slack is at most one partly filled chunk. */
 #define CHUNK_MIN  (2 * 1024)
 #define CHUNK_MAX  (4 * 1024 * 1024)
+/* With a byte limit, one event is kept per this many bytes of it (64-byte
+ * datagrams fill the limit with as many events as bytes allow), and at
+ * least EVENT_CAP_MIN. */
+#define EVENT_BYTES   64
+#define EVENT_CAP_MIN 4096
 /* Sends at least this long are kept by reference, not copied. */
 #define EXTERNAL_MIN (16 * 1024)
 
@@ -23,7 +28,9 @@ struct _SbTranscript
 {
   GObject       parent_instance;
 
-  GArray       *entries;        /* SbTranscriptEntry */
+  GArray       *entries;        /* SbTranscriptEntry; [0] is event first_index */
+  guint         first_index;    /* events before it were dropped by the limit */
+  guint         event_cap;      /* with a byte limit: events kept at most */
   SbChunkStore *bytes;
 
   GPtrArray    *peers;          /* char*, [0] = NULL; made lazily */
@@ -87,10 +94,12 @@ event_entry (SbTranscriptEvent *self)
 {
   static const SbTranscriptEntry cleared = { 0, };
 
-  /* an event object may outlive sb_transcript_clear() */
-  if (self->index >= self->transcript->entries->len)
+  SbTranscript *t = self->transcript;
+
+  /* an event object may outlive sb_transcript_clear() or the limit */
+  if (self->index < t->first_index || self->index - t->first_index >= t->entries->len)
     return &cleared;
-  return &g_array_index (self->transcript->entries, SbTranscriptEntry, self->index);
+  return &g_array_index (t->entries, SbTranscriptEntry, self->index - t->first_index);
 }
 
 SbTranscript *
@@ -200,7 +209,7 @@ sb_transcript_get_item (GListModel *model,
 
   event = g_object_new (SB_TYPE_TRANSCRIPT_EVENT, NULL);
   event->transcript = g_object_ref (self);
-  event->index = position;
+  event->index = self->first_index + position;
   return event;
 }
 
@@ -362,7 +371,25 @@ add_entry (SbTranscript *self,
 
   g_array_append_val (self->entries, e);
   sb_list_batcher_schedule (&self->batcher);
-  return self->entries->len - 1;
+  return self->first_index + self->entries->len - 1;
+}
+
+/* With a byte limit, the events are bounded too (40 bytes each: a day of
+ * small reads would otherwise fill the memory the limit saves). The oldest
+ * go in batches of an eighth of the cap; the model announces what was
+ * pending first, then their removal from its start. */
+static void
+trim_events (SbTranscript *self)
+{
+  guint n;
+
+  if (self->event_cap == 0 || self->entries->len <= self->event_cap + self->event_cap / 8)
+    return;
+  n = self->entries->len - self->event_cap;
+  sb_list_batcher_flush (&self->batcher);
+  g_array_remove_range (self->entries, 0, n);
+  self->first_index += n;
+  sb_list_batcher_removed_front (&self->batcher, n);
 }
 
 /* After bytes went in: say once that the limit began dropping old ones. */
@@ -407,6 +434,7 @@ sb_transcript_append_data (SbTranscript *self,
   sb_chunk_store_append (self->bytes, data, len);
   index = add_entry (self, kind, peer, offset, len, NULL);
   note_drop (self);
+  trim_events (self);
   return index;
 }
 
@@ -436,6 +464,7 @@ sb_transcript_append_bytes (SbTranscript *self,
   sb_chunk_store_append_bytes (self->bytes, bytes, offset, len);
   index = add_entry (self, kind, peer, start, len, NULL);
   note_drop (self);
+  trim_events (self);
   return index;
 }
 
@@ -445,8 +474,12 @@ sb_transcript_append_message (SbTranscript *self,
                               const char   *peer,
                               const char   *message)
 {
+  guint index;
+
   g_return_val_if_fail (SB_IS_TRANSCRIPT (self), 0);
-  return add_entry (self, kind, peer, sb_chunk_store_get_size (self->bytes), 0, message);
+  index = add_entry (self, kind, peer, sb_chunk_store_get_size (self->bytes), 0, message);
+  trim_events (self);
+  return index;
 }
 
 guint8 *
@@ -476,6 +509,7 @@ sb_transcript_commit (SbTranscript *self,
   index = add_entry (self, kind, peer, offset, len, NULL);
   /* the notice follows the event, so that index stays the data's */
   note_drop (self);
+  trim_events (self);
   return index;
 }
 
@@ -483,7 +517,20 @@ guint
 sb_transcript_get_n_events (SbTranscript *self)
 {
   g_return_val_if_fail (SB_IS_TRANSCRIPT (self), 0);
-  return self->entries->len;
+  return self->first_index + self->entries->len;
+}
+
+/**
+ * sb_transcript_get_first_index:
+ *
+ * Returns: the index of the oldest event kept: 0, unless a byte limit made
+ *   the transcript drop old events (indices stay those given at append)
+ */
+guint
+sb_transcript_get_first_index (SbTranscript *self)
+{
+  g_return_val_if_fail (SB_IS_TRANSCRIPT (self), 0);
+  return self->first_index;
 }
 
 gboolean
@@ -494,9 +541,9 @@ sb_transcript_get_entry (SbTranscript      *self,
   g_return_val_if_fail (SB_IS_TRANSCRIPT (self), FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
-  if (index >= self->entries->len)
+  if (index < self->first_index || index - self->first_index >= self->entries->len)
     return FALSE;
-  *out = g_array_index (self->entries, SbTranscriptEntry, index);
+  *out = g_array_index (self->entries, SbTranscriptEntry, index - self->first_index);
   return TRUE;
 }
 
@@ -547,9 +594,11 @@ sb_transcript_get_first_offset (SbTranscript *self)
  * Bounds the memory a long conversation takes. Once more than @limit bytes
  * are held, the oldest are dropped in whole chunks of up to 4 MiB (at
  * least @limit bytes stay), and their memory is reused for new bytes.
- * Events, counters and offsets are kept; the bytes of a dropped event read
- * as gone (sb_transcript_read() returns 0). One notice event says when
- * dropping begins.
+ * Counters and offsets are kept; the bytes of an older event read as gone
+ * (sb_transcript_read() returns 0). Events are bounded too, to one per 64
+ * bytes of the limit (at least 4096): the oldest leave the model from its
+ * start, while indices keep counting (sb_transcript_get_first_index()).
+ * One notice event says when dropping bytes begins.
  */
 void
 sb_transcript_set_byte_limit (SbTranscript *self,
@@ -557,7 +606,9 @@ sb_transcript_set_byte_limit (SbTranscript *self,
 {
   g_return_if_fail (SB_IS_TRANSCRIPT (self));
   sb_chunk_store_set_limit (self->bytes, limit);
+  self->event_cap = limit == 0 ? 0 : (guint) CLAMP (limit / EVENT_BYTES, EVENT_CAP_MIN, G_MAXUINT / 2);
   note_drop (self);
+  trim_events (self);
 }
 
 guint64
@@ -612,6 +663,8 @@ sb_transcript_find_event_at (SbTranscript *self,
   /* Entries are in offset order; find the last one starting at or before
    * @offset, then step back over empty (message) entries. */
   hi = self->entries->len;
+  if (hi == 0)
+    return G_MAXUINT;
   while (hi - lo > 1)
     {
       guint mid = lo + (hi - lo) / 2;
@@ -626,7 +679,7 @@ sb_transcript_find_event_at (SbTranscript *self,
       const SbTranscriptEntry *e = &g_array_index (self->entries, SbTranscriptEntry, i);
 
       if (e->length > 0 && e->offset <= offset && offset < e->offset + e->length)
-        return i;
+        return self->first_index + i;
       if (e->length > 0 && e->offset + e->length <= offset)
         break;
     }
@@ -682,6 +735,7 @@ sb_transcript_clear (SbTranscript *self)
   sb_list_batcher_cancel (&self->batcher);
   sb_chunk_store_clear (self->bytes);
   g_array_set_size (self->entries, 0);
+  self->first_index = 0;
   g_clear_pointer (&self->peers, g_ptr_array_unref);
   g_clear_pointer (&self->peer_index, g_hash_table_unref);
   g_clear_pointer (&self->messages, g_ptr_array_unref);

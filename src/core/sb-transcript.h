@@ -76,7 +76,10 @@ guint         sb_transcript_commit            (SbTranscript  *self,
 void          sb_transcript_flush             (SbTranscript  *self);
 
 /* Reading. These see every appended event, announced or not. */
+/* Indices count every event ever appended; with a byte limit the oldest
+ * are dropped, and get_entry() is FALSE below get_first_index(). */
 guint         sb_transcript_get_n_events      (SbTranscript  *self);
+guint         sb_transcript_get_first_index   (SbTranscript  *self);
 gboolean      sb_transcript_get_entry         (SbTranscript  *self,
                                                guint          index,
                                                SbTranscriptEntry *out);
