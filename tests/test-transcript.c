@@ -1041,6 +1041,17 @@ test_byte_limit_events (void)
   g_assert_true (sb_transcript_get_entry (t, last, &e));
   g_assert_cmpuint (e.offset, ==, 19999);
   g_assert_cmpuint (sb_transcript_find_event_at (t, 19999), ==, last);
+  /* bytes still held but owned by no kept event are not shown as anybody's:
+   * the conversation starts at the first kept event's bytes */
+  g_assert_true (sb_transcript_get_entry (t, first, &e));
+  g_assert_cmpuint (sb_transcript_get_first_offset (t), ==, e.offset);
+  g_assert_cmpuint (sb_transcript_find_event_at (t, e.offset), ==, first);
+  {
+    guint8 byte;
+    g_assert_cmpuint (sb_transcript_read (t, e.offset - 1, &byte, 1), ==, 0);
+    g_assert_cmpuint (sb_transcript_read (t, e.offset, &byte, 1), ==, 1);
+    g_assert_cmpuint (byte, ==, (guint8) (e.offset));
+  }
   /* the model is what is kept, and its listeners saw the same */
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (t)), ==, 20001 - first);
   g_assert_cmpuint (mirror, ==, 20001 - first);

@@ -423,7 +423,12 @@ tail_with_room (SbChunkStore *self,
       if (total == self->max_chunk && self->recycled != NULL)
         chunk = g_steal_pointer (&self->recycled);
       if (chunk == NULL && self->spare != NULL && total == self->max_chunk)
-        chunk = take_spare (self);
+        {
+          chunk = take_spare (self);
+          /* made before a limit changed the chunk size: not this one */
+          if (chunk != NULL && sizeof (Chunk) + chunk->size != total)
+            g_clear_pointer (&chunk, chunk_free);
+        }
       if (chunk == NULL)
         {
           chunk = chunk_new (total, self->max_chunk);

@@ -79,9 +79,11 @@ sb_transcript_save_text (SbTranscript *transcript,
   g_return_val_if_fail (SB_IS_TRANSCRIPT (transcript), FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
 
-  n = sb_transcript_get_n_events (transcript);
-  for (guint i = sb_transcript_get_first_index (transcript); i < n; i++)
+  /* relative to the first kept event: indices may have wrapped past 2^32 */
+  n = sb_transcript_get_n_events (transcript) - sb_transcript_get_first_index (transcript);
+  for (guint k = 0; k < n; k++)
     {
+      guint i = sb_transcript_get_first_index (transcript) + k;
       SbTranscriptEntry e;
       g_autofree char *time = NULL;
       g_autofree char *preview = NULL;

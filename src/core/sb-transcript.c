@@ -29,7 +29,8 @@ struct _SbTranscript
   GObject       parent_instance;
 
   GArray       *entries;        /* SbTranscriptEntry; [0] is event first_index */
-  guint         first_index;    /* events before it were dropped by the limit */
+  guint         first_index;    /* events before it were dropped by the limit;
+                                 * indices count modulo 2^32 */
   guint         event_cap;      /* with a byte limit: events kept at most */
   SbChunkStore *bytes;
 
@@ -97,7 +98,8 @@ event_entry (SbTranscriptEvent *self)
   SbTranscript *t = self->transcript;
 
   /* an event object may outlive sb_transcript_clear() or the limit */
-  if (self->index < t->first_index || self->index - t->first_index >= t->entries->len)
+  /* relative, so that it holds when indices wrap past 2^32 */
+  if (self->index - t->first_index >= t->entries->len)
     return &cleared;
   return &g_array_index (t->entries, SbTranscriptEntry, self->index - t->first_index);
 }
@@ -392,6 +394,18 @@ trim_events (SbTranscript *self)
   sb_list_batcher_removed_front (&self->batcher, n);
 }
 
+/* The oldest byte still held that a kept event describes: when many small
+ * events went, bytes before the first kept event are held but nobody's. */
+static guint64
+first_offset (SbTranscript *self)
+{
+  guint64 start = sb_chunk_store_get_start (self->bytes);
+
+  if (self->first_index == 0 || self->entries->len == 0)
+    return start;
+  return MAX (start, g_array_index (self->entries, SbTranscriptEntry, 0).offset);
+}
+
 /* After bytes went in: say once that the limit began dropping old ones. */
 static void
 note_drop (SbTranscript *self)
@@ -541,7 +555,9 @@ sb_transcript_get_entry (SbTranscript      *self,
   g_return_val_if_fail (SB_IS_TRANSCRIPT (self), FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
-  if (index < self->first_index || index - self->first_index >= self->entries->len)
+  /* relative, so that it holds when indices wrap past 2^32 (a day of
+   * small datagrams under a limit) */
+  if (index - self->first_index >= self->entries->len)
     return FALSE;
   *out = g_array_index (self->entries, SbTranscriptEntry, index - self->first_index);
   return TRUE;
@@ -584,7 +600,7 @@ guint64
 sb_transcript_get_first_offset (SbTranscript *self)
 {
   g_return_val_if_fail (SB_IS_TRANSCRIPT (self), 0);
-  return sb_chunk_store_get_start (self->bytes);
+  return first_offset (self);
 }
 
 /**
@@ -625,6 +641,8 @@ sb_transcript_read (SbTranscript *self,
                     gsize         len)
 {
   g_return_val_if_fail (SB_IS_TRANSCRIPT (self), 0);
+  if (offset < first_offset (self))
+    return 0;   /* dropped, or held for no kept event */
   return sb_chunk_store_read (self->bytes, offset, buf, len);
 }
 
@@ -640,7 +658,7 @@ sb_transcript_get_bytes (SbTranscript *self,
   g_return_val_if_fail (SB_IS_TRANSCRIPT (self), NULL);
 
   n_bytes = sb_chunk_store_get_size (self->bytes);
-  if (offset >= n_bytes || offset < sb_chunk_store_get_start (self->bytes))
+  if (offset >= n_bytes || offset < first_offset (self))
     return g_bytes_new (NULL, 0);
   len = MIN (len, n_bytes - offset);
   buf = g_malloc (len);
@@ -657,7 +675,7 @@ sb_transcript_find_event_at (SbTranscript *self,
   g_return_val_if_fail (SB_IS_TRANSCRIPT (self), G_MAXUINT);
 
   if (offset >= sb_chunk_store_get_size (self->bytes)
-      || offset < sb_chunk_store_get_start (self->bytes))
+      || offset < first_offset (self))
     return G_MAXUINT;
 
   /* Entries are in offset order; find the last one starting at or before
