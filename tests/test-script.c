@@ -168,6 +168,11 @@ test_notes_examples (void)
   /* the server's listener and its accepted connection are different sockets */
   g_assert_true (sb_script_get_connection (s) != sb_script_get_socket (s));
   g_assert_true (sb_socket_get_listener (sb_script_get_connection (s)) == sb_script_get_socket (s));
+  /* a script's transcripts are bounded, the accepted connection's too */
+  g_assert_cmpuint (sb_transcript_get_byte_limit (sb_socket_get_transcript (sb_script_get_socket (s))), ==,
+                    32 * 1024 * 1024);
+  g_assert_cmpuint (sb_transcript_get_byte_limit (sb_socket_get_transcript (sb_script_get_connection (s))), ==,
+                    32 * 1024 * 1024);
   client_got = received_text (sb_script_get_connection (c));
   g_assert_cmpstr (client_got, ==, "Thank you for connecting");
   g_assert_cmpint (sb_socket_get_state (sb_script_get_connection (c)), ==, SB_STATE_CLOSED);

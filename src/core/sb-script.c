@@ -23,6 +23,9 @@ G_DEFINE_QUARK (sb-script-error-quark, sb_script_error)
 
 /* Pending bytes an expect can see, and the window auto-replies match in. */
 #define PENDING_MAX      (16 * 1024 * 1024)
+/* What a script's sockets keep of their conversations (Keep per Socket's
+ * default in the window). */
+#define SCRIPT_TRANSCRIPT_LIMIT (32 * 1024 * 1024)
 #define REPLY_WINDOW_MAX (64 * 1024)
 #define MAX_REPLIES_PER_READ 64
 
@@ -1055,6 +1058,11 @@ ensure_socket (SbScript *self,
   socket = sb_socket_spec_create_socket (spec, error);
   if (socket == NULL)
     return FALSE;
+  /* A script reads what arrives as it arrives (into its own pending
+   * buffer) and never reads its transcripts back: keep them bounded, so a
+   * long run under a flood neither fills memory nor slows down for fresh
+   * pages. Accepted connections inherit it. */
+  sb_transcript_set_byte_limit (sb_socket_get_transcript (socket), SCRIPT_TRANSCRIPT_LIMIT);
   g_ptr_array_add (self->sockets, g_object_ref (socket));
 
   self->socket = g_object_ref (socket);
