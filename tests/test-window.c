@@ -1060,6 +1060,92 @@ test_auto_replies (void)
   destroy_and_check (window, all);
 }
 
+/* Every mapped button under @widget lies within the window's width; each is
+ * added to @seen. */
+static void
+check_buttons (GtkWidget   *widget,
+               GtkWidget   *window,
+               GPtrArray   *seen)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      if (!gtk_widget_get_mapped (c))
+        continue;
+      if (GTK_IS_BUTTON (c) || GTK_IS_MENU_BUTTON (c))
+        {
+          graphene_rect_t r;
+
+          g_assert_true (gtk_widget_compute_bounds (c, window, &r));
+          g_assert_cmpfloat (r.origin.x, >=, 0);
+          g_assert_cmpfloat (r.origin.x + r.size.width, <=, gtk_widget_get_width (window));
+          g_ptr_array_add (seen, c);
+          continue;
+        }
+      check_buttons (c, window, seen);
+    }
+}
+
+/* Half a 2560 px screen, or a small laptop: the settings column stays open
+ * beside the views, and the Steps page's toolbar keeps every button. */
+static void
+test_medium_width (void)
+{
+  SbWindow *window = new_window ();
+  g_autoptr(GPtrArray) all = g_ptr_array_sized_new (16);
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  const char *actions[] = { "steps.run", "steps.step", "steps.stop", "steps.reset" };
+  SbSocketPanel *panel;
+  SbSocket *s;
+  GtkWidget *toolbar;
+  gboolean add_seen = FALSE;
+
+  s = add_socket (window, "tcp-client");
+  panel = panel_of (window, s);
+  show_steps (window, s);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 768);
+  gtk_window_unmaximize (GTK_WINDOW (window));
+  WAIT_FOR (gtk_widget_get_width (GTK_WIDGET (window)) <= 1024);
+  save_screenshot (GTK_WIDGET (window), "medium-width");
+
+  g_assert_false (adw_flap_get_folded (sb_socket_panel_get_flap (panel)));
+  g_assert_true (adw_flap_get_reveal_flap (sb_socket_panel_get_flap (panel)));
+
+  /* the whole panel's buttons fit across the window ... */
+  check_buttons (GTK_WIDGET (panel), GTK_WIDGET (window), buttons);
+  /* ... and the Steps toolbar has one for each of its actions, side by side */
+  g_ptr_array_set_size (buttons, 0);
+  toolbar = gtk_widget_get_first_child (gtk_widget_get_first_child (GTK_WIDGET (steps_of (window, s))));
+  check_buttons (toolbar, GTK_WIDGET (window), buttons);
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    {
+      gboolean found = FALSE;
+
+      for (guint j = 0; j < buttons->len; j++)
+        if (GTK_IS_ACTIONABLE (buttons->pdata[j])
+            && g_strcmp0 (gtk_actionable_get_action_name (buttons->pdata[j]), actions[i]) == 0)
+          found = TRUE;
+      g_assert_true (found);
+    }
+  for (guint j = 0; j < buttons->len; j++)
+    {
+      graphene_rect_t r, q;
+
+      add_seen |= GTK_IS_MENU_BUTTON (buttons->pdata[j]);
+      g_assert_true (gtk_widget_compute_bounds (buttons->pdata[j], GTK_WIDGET (window), &r));
+      g_assert_cmpfloat (r.size.width, >=, 24);
+      for (guint k = j + 1; k < buttons->len; k++)
+        {
+          g_assert_true (gtk_widget_compute_bounds (buttons->pdata[k], GTK_WIDGET (window), &q));
+          g_assert_false (graphene_rect_intersection (&r, &q, NULL));
+        }
+    }
+  g_assert_true (add_seen);
+
+  track (all, s);
+  close_all (window);
+  destroy_and_check (window, all);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1087,6 +1173,7 @@ main (int   argc,
   g_test_add_func ("/window/session-files", test_session_files);
   g_test_add_func ("/window/steps", test_steps);
   g_test_add_func ("/window/auto-replies", test_auto_replies);
+  g_test_add_func ("/window/medium-width", test_medium_width);
   ret = g_test_run ();
   g_object_unref (app);
   return ret;

@@ -54,6 +54,7 @@ struct _SbSocketPanel
   SbRateGraph       *rate_graph;
   GtkToggleButton   *hex_toggle;
   GtkStack          *view_stack;
+  GtkWidget         *compact_switcher;
   SbTranscriptView  *transcript_view;
   SbHexView         *hex_view;
   GtkLabel          *status_label;
@@ -754,6 +755,13 @@ sb_socket_panel_get_steps_view (SbSocketPanel *self)
   return self->steps_view;
 }
 
+AdwFlap *
+sb_socket_panel_get_flap (SbSocketPanel *self)
+{
+  g_return_val_if_fail (SB_IS_SOCKET_PANEL (self), NULL);
+  return self->flap;
+}
+
 /* ---- actions for tests and keyboard ------------------------------------------ */
 
 static void
@@ -820,6 +828,7 @@ sb_socket_panel_class_init (SbSocketPanelClass *klass)
                                                "/io/github/sockbench/Sockbench/sb-socket-panel.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, SbSocketPanel, name)
   BIND (flap);
+  BIND (compact_switcher);
   BIND (title_label);
   BIND (state_label);
   BIND (kind_label);
@@ -897,8 +906,16 @@ sb_socket_panel_class_init (SbSocketPanelClass *klass)
 static void
 sb_socket_panel_init (SbSocketPanel *self)
 {
+  GtkLayoutManager *layout;
+
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  /* A stack switcher makes every button as wide as the widest title; the
+   * compact one, shown when the full one does not fit, gives each title
+   * only its own width (style.css trims the padding). */
+  layout = gtk_widget_get_layout_manager (self->compact_switcher);
+  if (GTK_IS_BOX_LAYOUT (layout))
+    gtk_box_layout_set_homogeneous (GTK_BOX_LAYOUT (layout), FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->timeout_spin), FALSE);
 }
 

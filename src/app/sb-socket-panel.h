@@ -47,6 +47,9 @@ SbComposer       *sb_socket_panel_get_composer (SbSocketPanel *self);
 SbTranscriptView *sb_socket_panel_get_transcript_view (SbSocketPanel *self);
 /* The Steps page (shown only for a socket that has a spec). */
 SbStepsView      *sb_socket_panel_get_steps_view (SbSocketPanel *self);
+/* The flap that holds the settings column (folded: an overlay the
+ * sidebar-toggle button reveals). */
+AdwFlap          *sb_socket_panel_get_flap     (SbSocketPanel *self);
 /* The last line of the status bar ("send(): the kernel took 5 of 5 bytes"). */
 const char       *sb_socket_panel_get_status   (SbSocketPanel *self);
 
