@@ -59,6 +59,8 @@ struct _SbCapturePane
 
   SbCapture          *capture;
   SbPacketStore      *store;
+  GtkSliceListModel  *rows;          /* the store, as far as the list shows it */
+  guint               ramp_tick;     /* growing rows, a step a frame */
   GtkSingleSelection *selection;
   GtkStringList      *iface_names;
   GHashTable         *ifaces;        /* name → SbInterface */
@@ -536,12 +538,71 @@ add_column (SbCapturePane *self,
   g_object_unref (col);
 }
 
+/* The list's first rows are let in a step a frame. GTK 4.8's GtkColumnView
+ * (its GtkListView) keeps widgets for up to 200 items, whatever is visible
+ * (GTK_LIST_VIEW_MAX_LIST_ITEMS), and makes them as soon as the model has
+ * the items: the first batch of a flood (~14k packets) had it make, bind
+ * and measure 200 rows × 7 cells at once, 30 ms in the items-changed, 40 ms
+ * measuring the toplevel, a 22 ms first frame: one frame gap of 110–280 ms
+ * (docs/benchmarks.md, "Capture pane under a flood"). 12 rows a frame cost
+ * 5–7 ms a frame; once the 200 rows exist they are only rebound, so the
+ * list then shows the whole store, and a batch of any size costs little.
+ * A clear takes the rows away, so the ramp starts again after one. Tick
+ * callbacks run only while the list is mapped: a hidden pane makes no rows
+ * and ramps up once shown. */
+#define RAMP_ROWS 200
+#define RAMP_STEP 12
+
+static void
+ramp_finish (SbCapturePane *self)
+{
+  if (self->ramp_tick != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self->packet_view), self->ramp_tick);
+      self->ramp_tick = 0;
+    }
+  if (gtk_slice_list_model_get_size (self->rows) != G_MAXUINT)
+    gtk_slice_list_model_set_size (self->rows, G_MAXUINT);
+}
+
+static gboolean
+ramp_tick_cb (GtkWidget     *widget,
+              GdkFrameClock *clock,
+              gpointer       data)
+{
+  SbCapturePane *self = data;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  guint size = gtk_slice_list_model_get_size (self->rows);
+
+  size = MIN (n, size + RAMP_STEP);
+  if (size >= RAMP_ROWS)
+    {
+      self->ramp_tick = 0;   /* removed by returning so */
+      gtk_slice_list_model_set_size (self->rows, G_MAXUINT);
+      return G_SOURCE_REMOVE;
+    }
+  gtk_slice_list_model_set_size (self->rows, size);
+  if (size < n)
+    return G_SOURCE_CONTINUE;
+  self->ramp_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
 static void
 store_items_changed_cb (SbCapturePane *self,
                         guint          position,
                         guint          removed,
                         guint          added)
 {
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  guint size = gtk_slice_list_model_get_size (self->rows);
+
+  if (size == G_MAXUINT && removed > 0 && n < RAMP_ROWS)
+    gtk_slice_list_model_set_size (self->rows, size = n);   /* the rows went with them */
+  else if (size != G_MAXUINT && n < size)
+    gtk_slice_list_model_set_size (self->rows, size = n);
+  if (size != G_MAXUINT && n > size && self->ramp_tick == 0)
+    self->ramp_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->packet_view), ramp_tick_cb, self, NULL);
   update_state (self);
 }
 
@@ -685,6 +746,8 @@ sb_capture_pane_select_packet (SbCapturePane *self,
                                guint          index)
 {
   g_return_if_fail (SB_IS_CAPTURE_PANE (self));
+  if (index >= gtk_slice_list_model_get_size (self->rows))
+    ramp_finish (self);
   gtk_single_selection_set_selected (self->selection, index);
 }
 
@@ -1201,6 +1264,11 @@ sb_capture_pane_dispose (GObject *object)
     }
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
+  if (self->ramp_tick != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self->packet_view), self->ramp_tick);
+      self->ramp_tick = 0;
+    }
   if (self->selection != NULL)
     g_signal_handlers_disconnect_by_data (self->selection, self);
   if (self->field_selection != NULL)
@@ -1218,6 +1286,7 @@ sb_capture_pane_dispose (GObject *object)
   g_clear_object (&self->field_selection);
   g_clear_object (&self->fields);
   g_clear_object (&self->selection);
+  g_clear_object (&self->rows);
   g_clear_object (&self->iface_names);
   g_clear_object (&self->store);
   g_clear_object (&self->capture);
@@ -1301,7 +1370,9 @@ sb_capture_pane_init (SbCapturePane *self)
   self->store = g_object_ref (sb_capture_get_store (self->capture));
   g_signal_connect_swapped (self->capture, "finished", G_CALLBACK (capture_finished_cb), self);
   g_signal_connect_swapped (self->capture, "notify::state", G_CALLBACK (update_state), self);
-  g_signal_connect_swapped (self->store, "items-changed", G_CALLBACK (store_items_changed_cb), self);
+  /* after the rows' slice (connected below) took the change in */
+  g_signal_connect_data (self->store, "items-changed", G_CALLBACK (store_items_changed_cb), self,
+                         NULL, G_CONNECT_SWAPPED | G_CONNECT_AFTER);
 
   /* interfaces */
   self->ifaces = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
@@ -1321,7 +1392,8 @@ sb_capture_pane_init (SbCapturePane *self)
   g_signal_connect_swapped (self->iface_dropdown, "notify::selected", G_CALLBACK (iface_selected_cb), self);
 
   /* packets */
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->store)));
+  self->rows = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->store)), 0, 0);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->rows)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   g_signal_connect_swapped (self->selection, "notify::selected-item", G_CALLBACK (packet_selected_cb), self);
