@@ -37,6 +37,7 @@ struct _SbTranscriptView
   gint64             last_follow;
   double             last_value;  /* of the vertical adjustment */
   double             last_upper;
+  double             expected_drop; /* px the view will move up as rows leave its top */
   guint              follow_source;
 
   SbTranscript      *transcript;
@@ -378,6 +379,19 @@ items_changed_cb (SbTranscriptView *self,
 {
   gint64 since;
 
+  /* The oldest rows left (Keep per Socket): the view will move up by about
+   * their height when the list next allocates; that is not the user
+   * scrolling away from the end. */
+  if (removed > 0 && position == 0)
+    {
+      guint n_before = g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) + removed - added;
+
+      /* the adjustment still describes the rows before the change */
+      double upper = gtk_adjustment_get_upper (gtk_scrolled_window_get_vadjustment (self->scroller));
+
+      if (n_before > 0)
+        self->expected_drop += removed * (upper / n_before);
+    }
   if (added == 0 || !self->follow || self->follow_source != 0)
     return;
   since = (g_get_monotonic_time () - self->last_follow) / 1000;
@@ -401,9 +415,15 @@ vadjustment_changed_cb (SbTranscriptView *self)
   double bottom = upper - gtk_adjustment_get_page_size (adj);
 
   if (value >= bottom - 48)
-    self->follow = TRUE;
-  else if (upper < self->last_upper - 1)
-    ;   /* the oldest rows left (Keep per Socket): the content moved, not the user */
+    {
+      self->follow = TRUE;
+      self->expected_drop = 0;
+    }
+  else if (value < self->last_value && self->expected_drop > 0
+           && self->last_value - value <= self->expected_drop * 1.5 + 48)
+    /* the oldest rows left: the content moved, not the user (the list's
+     * row heights are estimates, hence the slack) */
+    self->expected_drop = 0;
   else if (value < self->last_value - 48)
     {
       self->follow = FALSE;
