@@ -19,6 +19,8 @@ struct _SbWindow
   AdwApplicationWindow parent_instance;
 
   gboolean         settings_applied;
+  gboolean         told_keep;        /* the Keep per Socket toast was shown */
+  char            *last_toast;
 
   AdwLeaflet      *leaflet;
   GtkWidget       *sidebar;
@@ -65,6 +67,16 @@ settings_of (SbWindow *self)
 
 /* ---- errors as toasts ------------------------------------------------------ */
 
+/* Every toast goes through here; the last one's text is kept for tests. */
+static void
+add_toast (SbWindow *self,
+           AdwToast *toast)
+{
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (adw_toast_get_title (toast));
+  adw_toast_overlay_add_toast (self->toasts, toast);
+}
+
 static void
 socket_error_cb (SbSocket     *socket,
                  const GError *error,
@@ -80,7 +92,7 @@ socket_error_cb (SbSocket     *socket,
   toast = adw_toast_new (error->message);
   adw_toast_set_timeout (toast, 6);
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  adw_toast_overlay_add_toast (self->toasts, toast);
+  add_toast (self, toast);
 }
 
 static void
@@ -112,10 +124,39 @@ listening_cb (SbSocket   *socket,
     sb_window_select_socket (self, socket);
 }
 
+/* The first time a conversation outgrows Keep per Socket, say where that
+ * is set: the transcript's own notice names the size, not the place. */
+static void
+transcript_changed_cb (SbTranscript *transcript,
+                       guint         position,
+                       guint         removed,
+                       guint         added,
+                       SbWindow     *self)
+{
+  AdwToast *toast;
+  g_autofree char *size = NULL;
+  g_autofree char *text = NULL;
+
+  if (self->told_keep || sb_transcript_get_byte_limit (transcript) == 0
+      || sb_transcript_get_first_offset (transcript) == 0)
+    return;
+  self->told_keep = TRUE;
+  size = g_format_size_full (sb_transcript_get_byte_limit (transcript), G_FORMAT_SIZE_IEC_UNITS);
+  text = g_strdup_printf (_("Sockets keep the newest %s of each conversation; older bytes are dropped"),
+                          size);
+  toast = adw_toast_new (text);
+  adw_toast_set_button_label (toast, _("_Preferences"));
+  adw_toast_set_action_name (toast, "app.preferences");
+  adw_toast_set_timeout (toast, 8);
+  add_toast (self, toast);
+}
+
 static void
 watch_socket (SbWindow *self,
               SbSocket *socket)
 {
+  g_signal_connect_object (sb_socket_get_transcript (socket), "items-changed",
+                           G_CALLBACK (transcript_changed_cb), self, 0);
   if (sb_socket_get_listener (socket) == NULL)
     g_signal_connect_object (socket, "notify::state", G_CALLBACK (listening_cb), self, 0);
   g_signal_connect_object (socket, "error", G_CALLBACK (socket_error_cb), self, 0);
@@ -570,7 +611,7 @@ add_socket_action (GtkWidget  *widget,
       g_free (self->last_error);
       self->last_error = g_strdup (error->message);
       adw_toast_set_timeout (toast, 8);
-      adw_toast_overlay_add_toast (self->toasts, toast);
+      add_toast (self, toast);
       return;
     }
   sb_socket_panel_apply_preset (SB_SOCKET_PANEL (sb_window_get_panel (self, socket)), preset);
@@ -759,7 +800,7 @@ take_session (SbWindow  *self,
           g_autofree char *msg = g_strdup_printf (_("“%s”: %s"), sb_socket_spec_get_name (spec), error->message);
           AdwToast *toast = adw_toast_new (msg);
           adw_toast_set_timeout (toast, 8);
-          adw_toast_overlay_add_toast (self->toasts, toast);
+          add_toast (self, toast);
           continue;
         }
       bench_add (self, socket, spec);
@@ -1198,6 +1239,7 @@ sb_window_finalize (GObject *object)
   SbWindow *self = SB_WINDOW (object);
 
   g_free (self->last_error);
+  g_free (self->last_toast);
   G_OBJECT_CLASS (sb_window_parent_class)->finalize (object);
 }
 
@@ -1217,7 +1259,7 @@ follow_socket_action (GtkWidget  *widget,
                                        ? _("Select a socket to follow first")
                                        : _("The socket has no address to follow yet — bind or connect it first"));
 
-      adw_toast_overlay_add_toast (self->toasts, toast);
+      add_toast (self, toast);
     }
 }
 
@@ -1321,6 +1363,13 @@ SbWindow *
 sb_window_new (SbApplication *app)
 {
   return g_object_new (SB_TYPE_WINDOW, "application", app, NULL);
+}
+
+const char *
+sb_window_get_last_toast (SbWindow *self)
+{
+  g_return_val_if_fail (SB_IS_WINDOW (self), NULL);
+  return self->last_toast;
 }
 
 const char *

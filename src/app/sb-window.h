@@ -43,5 +43,7 @@ gboolean    sb_window_export_python      (SbWindow      *self,
 SbCapturePane *sb_window_get_capture_pane (SbWindow     *self);
 /* The text of the last error shown as a toast, for tests. */
 const char *sb_window_get_last_error     (SbWindow      *self);
+/* The text of the last toast shown (errors, notices), or NULL. */
+const char *sb_window_get_last_toast     (SbWindow      *self);
 
 G_END_DECLS
