@@ -157,9 +157,16 @@ test_tcp_hello (void)
   client = add_socket (window, "tcp-client");
   cp = panel_of (window, client);
   sb_socket_panel_set_remote_address (cp, "127.0.0.1", port);
+  /* settings changed before the socket can receive save auto-receive as
+   * wanted (the switch is off until then): a reopened session receives */
+  g_assert_true (sb_socket_spec_get_auto_receive (
+    sb_session_get_socket (sb_window_get_session (window), 1)));
   activate (cp, "panel.connect");
   WAIT_FOR (sb_socket_get_state (client) == SB_STATE_CONNECTED
             && g_list_model_get_n_items (sb_socket_get_children (server)) == 1);
+  g_assert_true (sb_socket_get_auto_receive (client));
+  g_assert_true (sb_socket_spec_get_auto_receive (
+    sb_session_get_socket (sb_window_get_session (window), 1)));
 
   sb_composer_set_text (sb_socket_panel_get_composer (cp), "hello");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.send", NULL));

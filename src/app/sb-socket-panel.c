@@ -123,7 +123,10 @@ store_spec (SbSocketPanel *self)
   sb_socket_spec_set_timeout_ms (spec, gtk_switch_get_active (self->timeout_switch)
                                        ? gtk_spin_button_get_value_as_int (self->timeout_spin) : -1);
   sb_socket_spec_set_receive_size (spec, gtk_spin_button_get_value_as_int (self->bufsize_spin));
-  sb_socket_spec_set_auto_receive (spec, gtk_switch_get_active (self->auto_receive_switch));
+  /* What the user asked for: the switch is off until a socket can receive,
+   * and turns on by itself then unless the user turned it off. */
+  sb_socket_spec_set_auto_receive (spec, g_object_get_data (G_OBJECT (self), "auto-receive-touched") == NULL
+                                         || gtk_switch_get_active (self->auto_receive_switch));
   sb_socket_spec_set_reuse_address (spec, gtk_switch_get_active (self->reuse_switch));
   sb_socket_spec_set_broadcast (spec, gtk_switch_get_active (self->broadcast_switch));
   sb_socket_spec_set_no_delay (spec, gtk_switch_get_active (self->nodelay_switch));
