@@ -241,6 +241,31 @@ test_udp_sendto (void)
   sb_window_select_socket (window, b);
   save_screenshot (GTK_WIDGET (window), "udp-recvfrom");
 
+  /* enough rows to scroll, then one more: the sender's table shows it
+   * whole (it was left one row below the edge) */
+  {
+    SbTranscriptView *view = sb_socket_panel_get_transcript_view (ap);
+    gint64 until;
+
+    sb_window_select_socket (window, a);
+    for (guint i = 0; i < 60; i++)
+      {
+        sb_composer_set_text (sb_socket_panel_get_composer (ap), "small datagram");
+        g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.send", NULL));
+      }
+    until = g_get_monotonic_time () + 500 * 1000;
+    while (g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_true (sb_transcript_view_shows_end (view));
+    sb_composer_set_text (sb_socket_panel_get_composer (ap), "one more");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.send", NULL));
+    until = g_get_monotonic_time () + 500 * 1000;
+    while (g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_true (sb_transcript_view_get_follow (view));
+    g_assert_true (sb_transcript_view_shows_end (view));
+  }
+
   track (all, a);
   track (all, b);
   close_all (window);

@@ -38,6 +38,8 @@ struct _SbTranscriptView
   double             last_value;  /* of the vertical adjustment */
   double             last_upper;
   double             expected_drop; /* px the view will move up as rows leave its top */
+  gboolean           snap_pending;  /* scrolled to the last row: land on the very end */
+  guint              snap_tick;
   guint              follow_source;
 
   SbTranscript      *transcript;
@@ -358,6 +360,36 @@ scroll_to_end (SbTranscriptView *self)
         self->list_view = c;
   if (self->list_view != NULL)
     gtk_widget_activate_action (self->list_view, "list.scroll-to-item", "u", n - 1);
+  /* The list places that row from estimated heights, taken before it
+   * allocated the new rows, and left the last one just below the edge:
+   * once the adjustment has the new size, place it again. */
+  self->snap_pending = TRUE;
+}
+
+static gboolean
+snap_tick_cb (GtkWidget     *widget,
+              GdkFrameClock *clock,
+              gpointer       data)
+{
+  SbTranscriptView *self = SB_TRANSCRIPT_VIEW (widget);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+
+  self->snap_tick = 0;
+  /* the list has allocated its new rows by now: place the last one again,
+   * its own way (setting the value would fight the list's anchor) */
+  if (self->follow && self->list_view != NULL && n > 0)
+    gtk_widget_activate_action (self->list_view, "list.scroll-to-item", "u", n - 1);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+vadjustment_resized_cb (SbTranscriptView *self)
+{
+  if (!self->snap_pending || !self->follow || self->snap_tick != 0)
+    return;
+  self->snap_pending = FALSE;
+  /* not from here: this runs inside the list's allocation */
+  self->snap_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), snap_tick_cb, NULL, NULL);
 }
 
 static gboolean
@@ -441,6 +473,11 @@ sb_transcript_view_dispose (GObject *object)
   SbTranscriptView *self = SB_TRANSCRIPT_VIEW (object);
 
   g_clear_handle_id (&self->follow_source, g_source_remove);
+  if (self->snap_tick != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->snap_tick);
+      self->snap_tick = 0;
+    }
   if (self->column_view != NULL)
     gtk_column_view_set_model (self->column_view, NULL);
   g_clear_object (&self->selection);
@@ -505,6 +542,8 @@ sb_transcript_view_init (SbTranscriptView *self)
   self->follow = TRUE;
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",
                            G_CALLBACK (vadjustment_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "changed",
+                           G_CALLBACK (vadjustment_resized_cb), self, G_CONNECT_SWAPPED);
 }
 
 GtkWidget *
@@ -569,6 +608,17 @@ sb_transcript_view_get_hex (SbTranscriptView *self)
 {
   g_return_val_if_fail (SB_IS_TRANSCRIPT_VIEW (self), FALSE);
   return self->hex;
+}
+
+gboolean
+sb_transcript_view_shows_end (SbTranscriptView *self)
+{
+  GtkAdjustment *adj;
+
+  g_return_val_if_fail (SB_IS_TRANSCRIPT_VIEW (self), FALSE);
+  adj = gtk_scrolled_window_get_vadjustment (self->scroller);
+  return gtk_adjustment_get_value (adj)
+         >= gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) - 1;
 }
 
 gboolean

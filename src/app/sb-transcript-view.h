@@ -39,6 +39,8 @@ void        sb_transcript_view_set_filter     (SbTranscriptView *self,
 GListModel *sb_transcript_view_get_model      (SbTranscriptView *self);
 /* Whether the table keeps its last row in view (the user is at the end). */
 gboolean    sb_transcript_view_get_follow     (SbTranscriptView *self);
+/* Whether the last row is fully in view now. */
+gboolean    sb_transcript_view_shows_end      (SbTranscriptView *self);
 /* The preview text of an event as the view shows it. */
 char       *sb_transcript_view_dup_preview    (SbTranscriptView *self,
                                                SbTranscriptEvent *event);
