@@ -6,4 +6,5 @@ build-aux/install-deps.sh
 [[ -f build/build.ninja ]] || meson setup build
 ninja -C build
 export GSETTINGS_SCHEMA_DIR="$PWD/build/data"   # run in place, before meson install
+export SOCKBENCH_LOCALEDIR="$PWD/build/po"       # and its translations (LANGUAGE=ko)
 exec build/src/app/sockbench "$@"

@@ -16,7 +16,9 @@ main (int   argc,
   g_autoptr(SbApplication) app = NULL;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* SOCKBENCH_LOCALEDIR: the build tree's translations, before meson install */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("SOCKBENCH_LOCALEDIR") != NULL
+                                   ? g_getenv ("SOCKBENCH_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

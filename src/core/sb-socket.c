@@ -557,10 +557,20 @@ resolve_cb (GObject      *object,
         g_task_return_new_error (task, SB_SOCKET_ERROR, SB_SOCKET_ERROR_CANCELLED,
                                  _("Looking up “%s” was cancelled"), data->host);
       else
-        g_task_return_new_error (task, SB_SOCKET_ERROR, SB_SOCKET_ERROR_RESOLVE,
-                                 _("Cannot resolve “%s” to an %s address: %s"),
-                                 data->host, data->family == SB_FAMILY_IPV6 ? "IPv6" : "IPv4",
-                                 error->message);
+        {
+          /* GResolver says "Error resolving “HOST”: REASON"; the host is
+           * in our sentence already, keep only the reason */
+          const char *reason = error->message;
+          const char *at = strstr (reason, data->host);
+          const char *colon = at != NULL ? strstr (at + strlen (data->host), ": ") : NULL;
+
+          if (colon != NULL && colon[2] != '\0')
+            reason = colon + 2;
+          g_task_return_new_error (task, SB_SOCKET_ERROR, SB_SOCKET_ERROR_RESOLVE,
+                                   _("Cannot resolve “%s” to an %s address: %s"),
+                                   data->host, data->family == SB_FAMILY_IPV6 ? "IPv6" : "IPv4",
+                                   reason);
+        }
       return;
     }
   g_task_return_pointer (task, g_inet_socket_address_new (addresses->data, data->port),
