@@ -1502,6 +1502,15 @@ test_send_all_reset (void)
   assert_error_event (client, SB_EVENT_ERROR, "sendall");
   /* the count the transcript shows agrees */
   g_assert_cmpuint (sb_transcript_get_bytes_out (sb_socket_get_transcript (client)), ==, n_sent);
+  /* the connection is over, and the state says so; sending is still allowed
+   * (it fails as send() would), receiving from a reset connection is not */
+  g_assert_cmpint (sb_socket_get_state (client), ==, SB_STATE_SHUT_DOWN);
+  {
+    gboolean peer_closed = FALSE;
+    g_object_get (client, "peer-closed", &peer_closed, NULL);
+    g_assert_true (peer_closed);
+  }
+  g_assert_true (sb_socket_can_send (client));
 
   g_clear_object (&result);
   close_and_finalize (client);

@@ -852,6 +852,19 @@ report_error (SbSocket     *self,
                      ? SB_EVENT_TIMEOUT : SB_EVENT_ERROR;
 
   sb_transcript_append_message (self->transcript, kind, self->remote_str, error->message);
+  /* A reset (or a write to a connection the peer tore down) ends the
+   * connection: say so in the state, as the kernel's TCP state does.
+   * Sending stays possible, and shows EPIPE, as Python's send() would. */
+  if (g_error_matches (error, SB_SOCKET_ERROR, SB_SOCKET_ERROR_RESET)
+      && self->type == SB_SOCKET_STREAM && self->state == SB_STATE_CONNECTED)
+    {
+      set_state (self, SB_STATE_SHUT_DOWN);
+      if (!self->peer_closed)
+        {
+          self->peer_closed = TRUE;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER_CLOSED]);
+        }
+    }
   g_signal_emit (self, signals[ERROR], 0, error);
 }
 
