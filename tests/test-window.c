@@ -241,6 +241,17 @@ test_udp_sendto (void)
   sb_window_select_socket (window, b);
   save_screenshot (GTK_WIDGET (window), "udp-recvfrom");
 
+  /* a destination that does not resolve: nothing sent, and the error is in
+   * the transcript and a toast, like the engine's own */
+  sb_window_select_socket (window, a);
+  sb_composer_set_destination (sb_socket_panel_get_composer (ap), "nope.invalid:53");
+  sb_composer_set_text (sb_socket_panel_get_composer (ap), "lost");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.send", NULL));
+  WAIT_FOR (transcript_has (a, SB_EVENT_ERROR, "nope.invalid", NULL));
+  g_assert_nonnull (strstr (sb_window_get_last_toast (window), "nope.invalid"));
+  g_assert_false (transcript_has (a, SB_EVENT_SENT, "lost", NULL));
+  sb_composer_set_destination (sb_socket_panel_get_composer (ap), dest);
+
   /* enough rows to scroll, then one more: the sender's table shows it
    * whole (it was left one row below the edge) */
   {

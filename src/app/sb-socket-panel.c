@@ -647,7 +647,12 @@ send_to_resolved_cb (GObject      *object,
   g_autoptr(GSocketAddress) to = sb_address_resolve_finish (result, &error);
 
   if (to == NULL)
-    set_status (d->self, _("Nothing sent: %s"), error->message);
+    {
+      set_status (d->self, _("Nothing sent: %s"), error->message);
+      /* in the transcript and as a toast, like the engine's own errors */
+      if (!g_error_matches (error, SB_SOCKET_ERROR, SB_SOCKET_ERROR_CANCELLED))
+        sb_socket_report_error (d->self->socket, error);
+    }
   else if (sb_socket_get_state (d->self->socket) != SB_STATE_CLOSED)
     start_sending (d->self, d->data, to);
   g_bytes_unref (d->data);

@@ -868,6 +868,22 @@ report_error (SbSocket     *self,
   g_signal_emit (self, signals[ERROR], 0, error);
 }
 
+/**
+ * sb_socket_report_error:
+ *
+ * Records an error that happened on the socket's behalf outside the engine
+ * (a destination the window could not resolve before a sendto): in the
+ * transcript, and as ::error, like the engine's own.
+ */
+void
+sb_socket_report_error (SbSocket     *self,
+                        const GError *error)
+{
+  g_return_if_fail (SB_IS_SOCKET (self));
+  g_return_if_fail (error != NULL);
+  report_error (self, error);
+}
+
 static gboolean
 fail (SbSocket *self,
       GError  **error,

@@ -325,4 +325,7 @@ guint64       sb_socket_get_kernel_drops (SbSocket    *self);
 const char   *sb_errno_name            (int            errsv);
 SbSocketError sb_socket_error_from_errno (int          errsv);
 
+void          sb_socket_report_error   (SbSocket      *self,
+                                        const GError  *error);
+
 G_END_DECLS
