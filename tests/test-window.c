@@ -596,7 +596,10 @@ test_keep_per_socket (void)
   g_assert_cmpuint (len - sb_transcript_get_first_offset (t), >=, 1 << 20);
   g_assert_true (transcript_has (child, SB_EVENT_NOTICE, "older bytes", NULL));
   g_assert_true (transcript_has (child, SB_EVENT_RECEIVED, "(dropped", NULL));
-  /* the first time, a toast says where that is set */
+  /* the stream view says its start is not the conversation's */
+  WAIT_FOR (sb_socket_panel_get_stream_note (childp) != NULL);
+  g_assert_nonnull (strstr (sb_socket_panel_get_stream_note (childp), "dropped"));
+    /* the first time, a toast says where that is set */
   WAIT_FOR (sb_window_get_last_toast (window) != NULL
             && strstr (sb_window_get_last_toast (window), "newest") != NULL);
   save_screenshot (GTK_WIDGET (window), "keep-per-socket");

@@ -57,6 +57,7 @@ struct _SbSocketPanel
   GtkWidget         *compact_switcher;
   SbTranscriptView  *transcript_view;
   SbHexView         *hex_view;
+  GtkLabel          *stream_dropped_label;
   GtkLabel          *status_label;
   SbComposer        *composer;
   SbStepsView       *steps_view;
@@ -327,6 +328,20 @@ update_counters_cb (gpointer data)
                                                 in, (unsigned long long) sb_socket_get_kernel_drops (self->socket));
       gtk_label_set_label (self->in_label, drops);
     }
+  /* the stream view starts later than the conversation did: say why */
+  if (sb_transcript_get_first_offset (t) > 0)
+    {
+      g_autofree char *size = g_format_size_full (sb_transcript_get_first_offset (t),
+                                                  G_FORMAT_SIZE_IEC_UNITS);
+      g_autofree char *text = g_strdup_printf (_("The first %s of this conversation were dropped "
+                                                 "(Preferences › Keep per Socket); the view starts "
+                                                 "with the oldest bytes kept"), size);
+
+      gtk_label_set_label (self->stream_dropped_label, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->stream_dropped_label), TRUE);
+    }
+  else
+    gtk_widget_set_visible (GTK_WIDGET (self->stream_dropped_label), FALSE);
   return G_SOURCE_CONTINUE;
 }
 
@@ -872,6 +887,7 @@ sb_socket_panel_class_init (SbSocketPanelClass *klass)
   BIND (view_stack);
   BIND (transcript_view);
   BIND (hex_view);
+  BIND (stream_dropped_label);
   BIND (status_label);
   BIND (composer);
   BIND (steps_view);
@@ -1081,4 +1097,15 @@ sb_socket_panel_show_stream (SbSocketPanel *self,
 {
   g_return_if_fail (SB_IS_SOCKET_PANEL (self));
   gtk_stack_set_visible_child_name (self->view_stack, stream ? "stream" : "transcript");
+}
+
+/* The note above the stream view (the start of the conversation was
+ * dropped), or NULL when there is none. */
+const char *
+sb_socket_panel_get_stream_note (SbSocketPanel *self)
+{
+  g_return_val_if_fail (SB_IS_SOCKET_PANEL (self), NULL);
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->stream_dropped_label)))
+    return NULL;
+  return gtk_label_get_label (self->stream_dropped_label);
 }

@@ -53,4 +53,6 @@ AdwFlap          *sb_socket_panel_get_flap     (SbSocketPanel *self);
 /* The last line of the status bar ("send(): the kernel took 5 of 5 bytes"). */
 const char       *sb_socket_panel_get_status   (SbSocketPanel *self);
 
+const char       *sb_socket_panel_get_stream_note (SbSocketPanel *self);
+
 G_END_DECLS
