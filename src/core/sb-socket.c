@@ -1819,13 +1819,15 @@ op_take (SbSocket *self,
 }
 
 static const char *
-op_waiting_for (OpKind kind)
+op_waiting_for (SbSocket *self,
+                OpKind    kind)
 {
   switch (kind)
     {
     case OP_ACCEPT: return _("a connection (accept)");
     case OP_CONNECT: return _("the connection to be made (connect)");
-    case OP_RECEIVE: return _("data (recv)");
+    /* a datagram receive reports its sender: the notes' recvfrom */
+    case OP_RECEIVE: return self->type == SB_SOCKET_STREAM ? _("data (recv)") : _("data (recvfrom)");
     case OP_SEND_ALL: return _("the peer to take more data (sendall)");
     default: return _("the operation");
     }
@@ -1849,12 +1851,12 @@ op_timeout_cb (gpointer data)
   if (op->kind == OP_SEND_ALL)
     error = g_error_new (SB_SOCKET_ERROR, SB_SOCKET_ERROR_TIMED_OUT,
                          _("Timed out after %d ms waiting for %s; %zu of %zu bytes were sent"),
-                         self->timeout_ms, op_waiting_for (op->kind), (size_t) op->sent,
+                         self->timeout_ms, op_waiting_for (self, op->kind), (size_t) op->sent,
                          (size_t) g_bytes_get_size (op->data));
   else
     error = g_error_new (SB_SOCKET_ERROR, SB_SOCKET_ERROR_TIMED_OUT,
                          _("Timed out after %d ms waiting for %s (socket.timeout)"),
-                         self->timeout_ms, op_waiting_for (op->kind));
+                         self->timeout_ms, op_waiting_for (self, op->kind));
   report_error (self, error);
   g_task_return_error (task, error);
   g_object_unref (task);
@@ -1874,7 +1876,7 @@ op_cancel_cb (GCancellable *cancellable,
   if (op->kind == OP_CONNECT)
     connect_abort (self, op);
   g_task_return_new_error (task, SB_SOCKET_ERROR, SB_SOCKET_ERROR_CANCELLED,
-                           _("Cancelled while waiting for %s"), op_waiting_for (op->kind));
+                           _("Cancelled while waiting for %s"), op_waiting_for (self, op->kind));
   g_object_unref (task);
   return G_SOURCE_REMOVE;
 }
