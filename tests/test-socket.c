@@ -1503,7 +1503,7 @@ test_send_all_reset (void)
   /* the count the transcript shows agrees */
   g_assert_cmpuint (sb_transcript_get_bytes_out (sb_socket_get_transcript (client)), ==, n_sent);
   /* the connection is over, and the state says so; sending is still allowed
-   * (it fails as send() would), receiving from a reset connection is not */
+   * (it fails as send() would) */
   g_assert_cmpint (sb_socket_get_state (client), ==, SB_STATE_SHUT_DOWN);
   {
     gboolean peer_closed = FALSE;

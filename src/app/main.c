@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <stdlib.h>   /* secure_getenv */
 
 #include "sb-application.h"
 
@@ -16,9 +17,14 @@ main (int   argc,
   g_autoptr(SbApplication) app = NULL;
 
   setlocale (LC_ALL, "");
-  /* SOCKBENCH_LOCALEDIR: the build tree's translations, before meson install */
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("SOCKBENCH_LOCALEDIR") != NULL
-                                   ? g_getenv ("SOCKBENCH_LOCALEDIR") : LOCALEDIR);
+  /* SOCKBENCH_LOCALEDIR: the build tree's translations, before meson
+   * install. Not for a program given capabilities (setcap): a catalogue's
+   * format strings would run with them, so secure_getenv() */
+  {
+    const char *dir = secure_getenv ("SOCKBENCH_LOCALEDIR");
+
+    bindtextdomain (GETTEXT_PACKAGE, dir != NULL && *dir != '\0' ? dir : LOCALEDIR);
+  }
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -57,6 +57,7 @@ struct _SbSocketPanel
   GtkWidget         *compact_switcher;
   SbTranscriptView  *transcript_view;
   SbHexView         *hex_view;
+  gboolean           auto_receive_wanted;  /* the user's choice, saved in the spec */
   GtkLabel          *stream_dropped_label;
   GtkLabel          *status_label;
   SbComposer        *composer;
@@ -124,10 +125,9 @@ store_spec (SbSocketPanel *self)
   sb_socket_spec_set_timeout_ms (spec, gtk_switch_get_active (self->timeout_switch)
                                        ? gtk_spin_button_get_value_as_int (self->timeout_spin) : -1);
   sb_socket_spec_set_receive_size (spec, gtk_spin_button_get_value_as_int (self->bufsize_spin));
-  /* What the user asked for: the switch is off until a socket can receive,
-   * and turns on by itself then unless the user turned it off. */
-  sb_socket_spec_set_auto_receive (spec, g_object_get_data (G_OBJECT (self), "auto-receive-touched") == NULL
-                                         || gtk_switch_get_active (self->auto_receive_switch));
+  /* What the user asked for, not the switch: it is off until a socket can
+   * receive, and after EOF, an error or close */
+  sb_socket_spec_set_auto_receive (spec, self->auto_receive_wanted);
   sb_socket_spec_set_reuse_address (spec, gtk_switch_get_active (self->reuse_switch));
   sb_socket_spec_set_broadcast (spec, gtk_switch_get_active (self->broadcast_switch));
   sb_socket_spec_set_no_delay (spec, gtk_switch_get_active (self->nodelay_switch));
@@ -188,7 +188,8 @@ sb_socket_panel_set_spec (SbSocketPanel *self,
   sb_socket_set_timeout (self->socket, sb_socket_spec_get_timeout_ms (spec));
   if (sb_socket_spec_get_receive_size (spec) > 0)
     sb_socket_set_receive_size (self->socket, sb_socket_spec_get_receive_size (spec));
-  if (!sb_socket_spec_get_auto_receive (spec))
+  self->auto_receive_wanted = sb_socket_spec_get_auto_receive (spec);
+  if (!self->auto_receive_wanted)
     g_object_set_data (G_OBJECT (self), "auto-receive-touched", GINT_TO_POINTER (1));
   update_state (self);
 }
@@ -481,9 +482,11 @@ auto_receive_cb (SbSocketPanel *self)
   if (self->syncing)
     return;
   g_object_set_data (G_OBJECT (self), "auto-receive-touched", GINT_TO_POINTER (1));
+  self->auto_receive_wanted = gtk_switch_get_active (self->auto_receive_switch);
   sb_socket_set_receive_size (self->socket, gtk_spin_button_get_value_as_int (self->bufsize_spin));
-  sb_socket_set_auto_receive (self->socket, gtk_switch_get_active (self->auto_receive_switch));
+  sb_socket_set_auto_receive (self->socket, self->auto_receive_wanted);
   update_state (self);
+  store_spec (self);
 }
 
 static void
@@ -661,11 +664,14 @@ send_to_resolved_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GSocketAddress) to = sb_address_resolve_finish (result, &error);
 
-  if (to == NULL)
+  if (d->self->socket == NULL || g_cancellable_is_cancelled (d->self->cancellable))
+    ;   /* the panel went away, or the send was called off */
+  else if (to == NULL)
     {
       set_status (d->self, _("Nothing sent: %s"), error->message);
       /* in the transcript and as a toast, like the engine's own errors */
-      if (!g_error_matches (error, SB_SOCKET_ERROR, SB_SOCKET_ERROR_CANCELLED))
+      if (!g_error_matches (error, SB_SOCKET_ERROR, SB_SOCKET_ERROR_CANCELLED)
+          && sb_socket_get_state (d->self->socket) != SB_STATE_CLOSED)
         sb_socket_report_error (d->self->socket, error);
     }
   else if (sb_socket_get_state (d->self->socket) != SB_STATE_CLOSED)
@@ -934,6 +940,7 @@ sb_socket_panel_init (SbSocketPanel *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  self->auto_receive_wanted = TRUE;
   /* A stack switcher makes every button as wide as the widest title; the
    * compact one, shown when the full one does not fit, gives each title
    * only its own width (style.css trims the padding). */

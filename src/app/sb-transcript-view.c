@@ -133,6 +133,7 @@ filter_func (gpointer item,
 static void
 refilter (SbTranscriptView *self)
 {
+  self->expected_drop = 0;   /* what moves now is the filter's doing */
   GtkFilterMatch strictness = (self->direction == SB_DIRECTION_FILTER_ALL
                                && (self->text == NULL || *self->text == '\0'))
                               ? GTK_FILTER_MATCH_ALL : GTK_FILTER_MATCH_SOME;
@@ -414,7 +415,7 @@ items_changed_cb (SbTranscriptView *self,
   /* The oldest rows left (Keep per Socket): the view will move up by about
    * their height when the list next allocates; that is not the user
    * scrolling away from the end. */
-  if (removed > 0 && position == 0)
+  if (removed > 0 && position == 0 && added == 0)
     {
       guint n_before = g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) + removed - added;
 

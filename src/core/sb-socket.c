@@ -856,7 +856,8 @@ report_error (SbSocket     *self,
    * connection: say so in the state, as the kernel's TCP state does.
    * Sending stays possible, and shows EPIPE, as Python's send() would. */
   if (g_error_matches (error, SB_SOCKET_ERROR, SB_SOCKET_ERROR_RESET)
-      && self->type == SB_SOCKET_STREAM && self->state == SB_STATE_CONNECTED)
+      && self->type == SB_SOCKET_STREAM
+      && (self->state == SB_STATE_CONNECTED || self->state == SB_STATE_SHUT_DOWN))
     {
       set_state (self, SB_STATE_SHUT_DOWN);
       if (!self->peer_closed)
@@ -873,7 +874,9 @@ report_error (SbSocket     *self,
  *
  * Records an error that happened on the socket's behalf outside the engine
  * (a destination the window could not resolve before a sendto): in the
- * transcript, and as ::error, like the engine's own.
+ * transcript, and as ::error, like the engine's own. Like those, an
+ * %SB_SOCKET_ERROR_RESET error ends a connected stream (shut down, peer
+ * closed).
  */
 void
 sb_socket_report_error (SbSocket     *self,
