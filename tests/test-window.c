@@ -671,6 +671,38 @@ test_keep_events (void)
   save_screenshot (GTK_WIDGET (window), "keep-events");
   /* rows leaving the top did not make the table stop following the end */
   g_assert_true (sb_transcript_view_get_follow (sb_socket_panel_get_transcript_view (bp)));
+  /* but the wheel turned up does, at once */
+  {
+    GtkWidget *view = GTK_WIDGET (sb_socket_panel_get_transcript_view (bp));
+    GtkWidget *scroller = NULL;
+    GPtrArray *stack = g_ptr_array_new ();
+
+    g_ptr_array_add (stack, view);
+    while (scroller == NULL && stack->len > 0)
+      {
+        GtkWidget *w = g_ptr_array_steal_index (stack, stack->len - 1);
+
+        if (GTK_IS_SCROLLED_WINDOW (w))
+          scroller = w;
+        for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+          g_ptr_array_add (stack, c);
+      }
+    g_ptr_array_unref (stack);
+    g_assert_nonnull (scroller);
+    {
+      g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (scroller);
+
+      for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+        {
+          g_autoptr(GtkEventController) c = g_list_model_get_item (controllers, i);
+          gboolean handled = FALSE;
+
+          if (GTK_IS_EVENT_CONTROLLER_SCROLL (c))
+            g_signal_emit_by_name (c, "scroll", 0.0, -3.0, &handled);
+        }
+    }
+    g_assert_false (sb_transcript_view_get_follow (sb_socket_panel_get_transcript_view (bp)));
+  }
 
   track (all, a);
   track (all, b);

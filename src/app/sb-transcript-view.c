@@ -466,6 +466,22 @@ vadjustment_changed_cb (SbTranscriptView *self)
   self->last_upper = upper;
 }
 
+/* The wheel turned up: that is the user leaving the end, whatever the
+ * rows leaving the top do to the adjustment at the same time. */
+static gboolean
+wheel_cb (GtkEventControllerScroll *controller,
+          double                    dx,
+          double                    dy,
+          SbTranscriptView         *self)
+{
+  if (dy < 0)
+    {
+      self->follow = FALSE;
+      g_clear_handle_id (&self->follow_source, g_source_remove);
+    }
+  return FALSE;   /* the scrolled window scrolls as usual */
+}
+
 /* ---- object ------------------------------------------------------------------ */
 
 static void
@@ -545,6 +561,13 @@ sb_transcript_view_init (SbTranscriptView *self)
                            G_CALLBACK (vadjustment_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "changed",
                            G_CALLBACK (vadjustment_resized_cb), self, G_CONNECT_SWAPPED);
+  {
+    GtkEventController *wheel = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+
+    gtk_event_controller_set_propagation_phase (wheel, GTK_PHASE_CAPTURE);
+    g_signal_connect (wheel, "scroll", G_CALLBACK (wheel_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->scroller), wheel);
+  }
 }
 
 GtkWidget *
