@@ -57,7 +57,9 @@ struct _SbSocketPanel
   GtkWidget         *compact_switcher;
   SbTranscriptView  *transcript_view;
   SbHexView         *hex_view;
-  gboolean           auto_receive_wanted;  /* the user's choice, saved in the spec */
+  /* the user's choice, saved in the spec: on by default, and then turned
+   * on as soon as the socket can receive */
+  gboolean           auto_receive_wanted;
   GtkLabel          *stream_dropped_label;
   GtkLabel          *status_label;
   SbComposer        *composer;
@@ -189,8 +191,6 @@ sb_socket_panel_set_spec (SbSocketPanel *self,
   if (sb_socket_spec_get_receive_size (spec) > 0)
     sb_socket_set_receive_size (self->socket, sb_socket_spec_get_receive_size (spec));
   self->auto_receive_wanted = sb_socket_spec_get_auto_receive (spec);
-  if (!self->auto_receive_wanted)
-    g_object_set_data (G_OBJECT (self), "auto-receive-touched", GINT_TO_POINTER (1));
   update_state (self);
 }
 
@@ -287,7 +287,7 @@ state_changed_cb (SbSocketPanel *self)
 
   /* Data should show up as soon as it can arrive. */
   if (!sb_socket_get_auto_receive (self->socket)
-      && g_object_get_data (G_OBJECT (self), "auto-receive-touched") == NULL
+      && self->auto_receive_wanted
       && sb_socket_can_receive (self->socket)
       && (state == SB_STATE_CONNECTED || state == SB_STATE_BOUND))
     sb_socket_set_auto_receive (self->socket, TRUE);
@@ -481,7 +481,6 @@ auto_receive_cb (SbSocketPanel *self)
 {
   if (self->syncing)
     return;
-  g_object_set_data (G_OBJECT (self), "auto-receive-touched", GINT_TO_POINTER (1));
   self->auto_receive_wanted = gtk_switch_get_active (self->auto_receive_switch);
   sb_socket_set_receive_size (self->socket, gtk_spin_button_get_value_as_int (self->bufsize_spin));
   sb_socket_set_auto_receive (self->socket, self->auto_receive_wanted);
