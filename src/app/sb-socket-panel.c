@@ -14,6 +14,7 @@
 #include "sb-rate-graph.h"
 #include "sb-socket-panel.h"
 #include "sb-decode.h"
+#include "sb-step.h"
 #include "sb-steps-view.h"
 
 struct _SbSocketPanel
@@ -428,12 +429,10 @@ shutdown_action (GtkWidget  *widget,
                  GVariant   *parameter)
 {
   SbSocketPanel *self = SB_SOCKET_PANEL (widget);
-  const char *how = g_variant_get_string (parameter, NULL);
+  SbShutdownHow how = SB_SHUTDOWN_WRITE;
 
-  sb_socket_shutdown (self->socket,
-                      g_str_equal (how, "read") ? SB_SHUTDOWN_READ
-                      : g_str_equal (how, "both") ? SB_SHUTDOWN_BOTH : SB_SHUTDOWN_WRITE,
-                      NULL);
+  sb_shutdown_how_from_string (g_variant_get_string (parameter, NULL), &how);
+  sb_socket_shutdown (self->socket, how, NULL);
 }
 
 static void stop_repeat (SbSocketPanel *self);
