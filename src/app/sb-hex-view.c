@@ -1160,13 +1160,6 @@ sb_hex_view_set_bytes (SbHexView *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRANSCRIPT]);
 }
 
-GBytes *
-sb_hex_view_get_bytes (SbHexView *self)
-{
-  g_return_val_if_fail (SB_IS_HEX_VIEW (self), NULL);
-  return self->bytes;
-}
-
 void
 sb_hex_view_set_highlight (SbHexView *self,
                            guint64    offset,

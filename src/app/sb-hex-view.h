@@ -35,7 +35,6 @@ SbTranscript *sb_hex_view_get_transcript (SbHexView     *self);
  * the transcript and the highlight. */
 void          sb_hex_view_set_bytes      (SbHexView     *self,
                                           GBytes        *bytes);
-GBytes       *sb_hex_view_get_bytes      (SbHexView     *self);
 /* Highlight [@offset, @offset + @length) (clipped to the bytes shown) in
  * both columns and scroll it into view; @length 0 clears the highlight. */
 void          sb_hex_view_set_highlight  (SbHexView     *self,

@@ -1012,13 +1012,6 @@ sb_socket_panel_new (SbSocket *socket)
   return GTK_WIDGET (self);
 }
 
-SbSocket *
-sb_socket_panel_get_socket (SbSocketPanel *self)
-{
-  g_return_val_if_fail (SB_IS_SOCKET_PANEL (self), NULL);
-  return self->socket;
-}
-
 void
 sb_socket_panel_apply_preset (SbSocketPanel *self,
                               const char    *preset)

@@ -18,7 +18,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (SbSocketPanel, sb_socket_panel, SB, SOCKET_PANEL, GtkWidget)
 
 GtkWidget        *sb_socket_panel_new          (SbSocket      *socket);
-SbSocket         *sb_socket_panel_get_socket   (SbSocketPanel *self);
 /* Fill in sensible addresses for a starting point of the New Socket dialog. */
 void              sb_socket_panel_apply_preset (SbSocketPanel *self,
                                                 const char    *preset);

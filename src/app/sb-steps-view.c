@@ -875,13 +875,6 @@ sb_steps_view_set_spec (SbStepsView  *self,
   update_controls (self);
 }
 
-SbSocketSpec *
-sb_steps_view_get_spec (SbStepsView *self)
-{
-  g_return_val_if_fail (SB_IS_STEPS_VIEW (self), NULL);
-  return self->spec;
-}
-
 void
 sb_steps_view_set_bench_socket (SbStepsView *self,
                                 SbSocket    *socket)

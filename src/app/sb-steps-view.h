@@ -21,7 +21,6 @@ GtkWidget    *sb_steps_view_new              (void);
 void          sb_steps_view_set_spec         (SbStepsView  *self,
                                               SbSocketSpec *spec,
                                               SbSession    *session);
-SbSocketSpec *sb_steps_view_get_spec         (SbStepsView  *self);
 /* The bench's own socket for the same spec (may be NULL): when the spec
  * has no script socket, its port answers other scripts' "port from". */
 void          sb_steps_view_set_bench_socket (SbStepsView  *self,

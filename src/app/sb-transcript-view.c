@@ -153,17 +153,6 @@ filter_changed_cb (SbTranscriptView *self)
   refilter (self);
 }
 
-void
-sb_transcript_view_set_filter (SbTranscriptView  *self,
-                               SbDirectionFilter  direction,
-                               const char        *text)
-{
-  g_return_if_fail (SB_IS_TRANSCRIPT_VIEW (self));
-  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text ? text : "");
-  gtk_drop_down_set_selected (self->direction_dropdown, direction);
-  filter_changed_cb (self);
-}
-
 /* ---- cells ------------------------------------------------------------------ */
 
 static gboolean
@@ -625,13 +614,6 @@ sb_transcript_view_get_decode (SbTranscriptView *self)
 {
   g_return_val_if_fail (SB_IS_TRANSCRIPT_VIEW (self), -1);
   return self->decode_linktype;
-}
-
-gboolean
-sb_transcript_view_get_hex (SbTranscriptView *self)
-{
-  g_return_val_if_fail (SB_IS_TRANSCRIPT_VIEW (self), FALSE);
-  return self->hex;
 }
 
 gboolean

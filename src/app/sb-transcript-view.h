@@ -25,16 +25,12 @@ void        sb_transcript_view_set_transcript (SbTranscriptView *self,
                                                SbTranscript     *transcript);
 void        sb_transcript_view_set_hex        (SbTranscriptView *self,
                                                gboolean          hex);
-gboolean    sb_transcript_view_get_hex        (SbTranscriptView *self);
 /* Show sent and received data as decoded frames of pcap link type
  * @linktype (a packet socket's: Ethernet for SOCK_RAW, raw IP for
  * SOCK_DGRAM) instead of bytes; -1 shows bytes again. */
 void        sb_transcript_view_set_decode     (SbTranscriptView *self,
                                                int               linktype);
 int         sb_transcript_view_get_decode     (SbTranscriptView *self);
-void        sb_transcript_view_set_filter     (SbTranscriptView *self,
-                                               SbDirectionFilter direction,
-                                               const char       *text);
 /* The rows shown (after filtering). */
 GListModel *sb_transcript_view_get_model      (SbTranscriptView *self);
 /* Whether the table keeps its last row in view (the user is at the end). */
