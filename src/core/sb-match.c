@@ -119,6 +119,34 @@ sb_template_check (SbDataFormat format,
   return bytes != NULL;
 }
 
+typedef struct
+{
+  GByteArray *out;
+  GHashTable *captures;
+  char       *missing;   /* the first ${name} with no capture */
+} Expansion;
+
+static void
+expand_piece (GBytes     *literal,
+              const char *name,
+              gpointer    data)
+{
+  Expansion *x = data;
+  GBytes *value = literal;
+
+  if (name != NULL)
+    {
+      value = x->captures != NULL ? g_hash_table_lookup (x->captures, name) : NULL;
+      if (value == NULL)
+        {
+          if (x->missing == NULL)
+            x->missing = g_strdup (name);
+          return;
+        }
+    }
+  g_byte_array_append (x->out, g_bytes_get_data (value, NULL), g_bytes_get_size (value));
+}
+
 GBytes *
 sb_template_expand (SbDataFormat format,
                     const char  *text,
@@ -126,48 +154,22 @@ sb_template_expand (SbDataFormat format,
                     GError     **error)
 {
   g_autoptr(GByteArray) out = g_byte_array_new ();
-  gsize from = 0, start, name_start, name_len, end;
-  GError *local = NULL;
+  Expansion x = { out, captures, NULL };
+  g_autofree char *missing = NULL;
 
   g_return_val_if_fail (format == SB_DATA_TEXT || format == SB_DATA_HEX, NULL);
   g_return_val_if_fail (text != NULL, NULL);
 
-  if (!sb_template_check (format, text, error))
+  if (!sb_template_foreach (format, text, expand_piece, &x, error))
     return NULL;
-
-  for (;;)
+  missing = x.missing;
+  if (missing != NULL)
     {
-      gboolean more = next_reference (text, from, &start, &name_start, &name_len, &end, &local);
-      gsize literal_end = more ? start : strlen (text);
-      g_autoptr(GBytes) literal = NULL;
-
-      if (local != NULL)
-        {
-          g_propagate_error (error, local);
-          return NULL;
-        }
-      literal = sb_payload_parse (format == SB_DATA_HEX ? SB_PAYLOAD_HEX : SB_PAYLOAD_TEXT,
-                                  text + from, literal_end - from, NULL, error);
-      if (literal == NULL)
-        return NULL;
-      g_byte_array_append (out, g_bytes_get_data (literal, NULL), g_bytes_get_size (literal));
-      if (!more)
-        break;
-      {
-        g_autofree char *name = g_strndup (text + name_start, name_len);
-        GBytes *value = captures != NULL ? g_hash_table_lookup (captures, name) : NULL;
-
-        if (value == NULL)
-          {
-            g_set_error (error, SB_MATCH_ERROR, SB_MATCH_ERROR_NO_CAPTURE,
-                         "There is no capture “%s” yet: ${%s} needs an earlier expect (or the "
-                         "rule's own regex) with that group",
-                         name, name);
-            return NULL;
-          }
-        g_byte_array_append (out, g_bytes_get_data (value, NULL), g_bytes_get_size (value));
-      }
-      from = end;
+      g_set_error (error, SB_MATCH_ERROR, SB_MATCH_ERROR_NO_CAPTURE,
+                   "There is no capture “%s” yet: ${%s} needs an earlier expect (or the "
+                   "rule's own regex) with that group",
+                   missing, missing);
+      return NULL;
     }
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
