@@ -816,6 +816,30 @@ step_action (GtkWidget  *widget,
 
 /* ---- object ---------------------------------------------------------------------- */
 
+/* The counters (and the stream view's note) only change what is on screen:
+ * refresh them while the panel is shown, not for every socket opened. */
+static void
+sb_socket_panel_map (GtkWidget *widget)
+{
+  SbSocketPanel *self = SB_SOCKET_PANEL (widget);
+
+  GTK_WIDGET_CLASS (sb_socket_panel_parent_class)->map (widget);
+  if (self->counters_source == 0 && self->socket != NULL)
+    {
+      self->counters_source = g_timeout_add (500, update_counters_cb, self);
+      update_counters_cb (self);
+    }
+}
+
+static void
+sb_socket_panel_unmap (GtkWidget *widget)
+{
+  SbSocketPanel *self = SB_SOCKET_PANEL (widget);
+
+  g_clear_handle_id (&self->counters_source, g_source_remove);
+  GTK_WIDGET_CLASS (sb_socket_panel_parent_class)->unmap (widget);
+}
+
 static void
 sb_socket_panel_dispose (GObject *object)
 {
@@ -843,6 +867,8 @@ sb_socket_panel_class_init (SbSocketPanelClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = sb_socket_panel_dispose;
+  widget_class->map = sb_socket_panel_map;
+  widget_class->unmap = sb_socket_panel_unmap;
 
   g_type_ensure (SB_TYPE_COMPOSER);
   g_type_ensure (SB_TYPE_TRANSCRIPT_VIEW);
@@ -1006,8 +1032,7 @@ sb_socket_panel_new (SbSocket *socket)
   g_signal_connect_object (self->broadcast_switch, "notify::active", G_CALLBACK (setting_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->nodelay_switch, "notify::active", G_CALLBACK (setting_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->keepalive_switch, "notify::active", G_CALLBACK (setting_changed_cb), self, G_CONNECT_SWAPPED);
-  self->counters_source = g_timeout_add (500, update_counters_cb, self);
-  update_counters_cb (self);
+  update_counters_cb (self);   /* and twice a second while shown (map) */
   update_state (self);
   return GTK_WIDGET (self);
 }
