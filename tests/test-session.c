@@ -336,6 +336,10 @@ static const Bad bad_files[] = {
     SB_SESSION_ERROR_INVALID, "@{}]", "no “kind”" },
   { "unknown step kind", HEAD "\"sockets\": [{\"steps\": [{\"kind\": \"jump\"}]}]}",
     SB_SESSION_ERROR_INVALID, "@\"jump", "unknown step kind “jump”" },
+  /* a reply is text or hex, not the send-only formats */
+  { "reply from a file", HEAD "\"sockets\": [{\"auto_replies\": [{\"pattern\": \"x\", "
+                         "\"format\": \"file\", \"reply\": \"y\"}]}]}",
+    SB_SESSION_ERROR_INVALID, "@\"file", "unknown reply format “file”: use one of text, hex" },
   { "bad regex", HEAD "\"sockets\": [{\"steps\": [\n{\"kind\": \"expect\", \"match\": \"regex\", "
                  "\"pattern\": \"(ab\"}]}]}", SB_SESSION_ERROR_INVALID, "@\"(ab",
     "Regular expression" },

@@ -998,12 +998,14 @@ get_bool (Loader     *L,
   return TRUE;
 }
 
-/* A string that must be one of @names (a NULL-terminated list). */
+/* A string that must be one of the first @n of @names (a NULL-terminated
+ * list; -1: all of them). */
 static gboolean
 get_enum (Loader            *L,
           JsonObject        *object,
           const char        *name,
           const char *const *names,
+          int                n,
           const char        *what,
           int               *out)
 {
@@ -1013,14 +1015,21 @@ get_enum (Loader            *L,
     return FALSE;
   if (value == NULL)
     return TRUE;
-  for (int i = 0; names[i] != NULL; i++)
+  for (int i = 0; names[i] != NULL && (n < 0 || i < n); i++)
     if (g_str_equal (value, names[i]))
       {
         *out = i;
         return TRUE;
       }
   {
-    g_autofree char *list = g_strjoinv (", ", (char **) names);
+    g_autoptr(GStrvBuilder) shown_names = g_strv_builder_new ();
+    g_auto(GStrv) some = NULL;
+    g_autofree char *list = NULL;
+
+    for (int i = 0; names[i] != NULL && (n < 0 || i < n); i++)
+      g_strv_builder_add (shown_names, names[i]);
+    some = g_strv_builder_end (shown_names);
+    list = g_strjoinv (", ", some);
     g_autofree char *shown = sb_bytes_excerpt ((const guint8 *) value, strlen (value), 40);
 
     push_key (L, name);
@@ -1089,12 +1098,6 @@ element_object (Loader      *L,
 
 static const char *const family_names[] = { "ipv4", "ipv6", "packet", NULL };
 static const char *const type_names[] = { "stream", "datagram", "raw", NULL };
-static const char *const kind_names[] = { "bind", "listen", "accept", "connect", "send", "expect",
-                                          "receive", "wait", "shutdown", "close", NULL };
-static const char *const format_names[] = { "text", "hex", "file", "payload", NULL };
-static const char *const template_format_names[] = { "text", "hex", NULL };
-static const char *const match_names[] = { "exact", "contains", "regex", "hex", NULL };
-static const char *const how_names[] = { "read", "write", "both", NULL };
 
 /* A text or hex template (data of a send, a reply, a payload). */
 static gboolean
@@ -1162,7 +1165,7 @@ load_step (Loader       *L,
   int timeout = SB_STEP_TIMEOUT_INHERIT, ms = 0, size = 0;
   const char *label = "", *host = "", *port_from = "", *data = "", *pattern = "";
 
-  if (!get_enum (L, o, "kind", kind_names, _("step kind"), &kind))
+  if (!get_enum (L, o, "kind", sb_step_kind_names (), -1, _("step kind"), &kind))
     return FALSE;
   if (kind < 0)
     return lfail (L, SB_SESSION_ERROR_INVALID,
@@ -1196,7 +1199,7 @@ load_step (Loader       *L,
       break;
 
     case SB_STEP_SEND:
-      if (!get_enum (L, o, "format", format_names, _("data format"), &format)
+      if (!get_enum (L, o, "format", sb_data_format_names (), -1, _("data format"), &format)
           || !get_string (L, o, "data", &data))
         return FALSE;
       if (format == SB_DATA_TEXT || format == SB_DATA_HEX)
@@ -1220,7 +1223,7 @@ load_step (Loader       *L,
       break;
 
     case SB_STEP_EXPECT:
-      if (!get_enum (L, o, "match", match_names, _("match kind"), &match)
+      if (!get_enum (L, o, "match", sb_match_kind_names (), -1, _("match kind"), &match)
           || !get_string (L, o, "pattern", &pattern)
           || !check_pattern (L, match, pattern))
         return FALSE;
@@ -1237,7 +1240,7 @@ load_step (Loader       *L,
       break;
 
     case SB_STEP_SHUTDOWN:
-      if (!get_enum (L, o, "how", how_names, _("shutdown direction"), &how))
+      if (!get_enum (L, o, "how", sb_shutdown_how_names (), -1, _("shutdown direction"), &how))
         return FALSE;
       break;
 
@@ -1290,8 +1293,8 @@ load_socket (Loader     *L,
     }
   g_hash_table_add (seen, (gpointer) name);
 
-  if (!get_enum (L, o, "family", family_names, _("socket family"), &family)
-      || !get_enum (L, o, "type", type_names, _("socket type"), &type))
+  if (!get_enum (L, o, "family", family_names, -1, _("socket family"), &family)
+      || !get_enum (L, o, "type", type_names, -1, _("socket type"), &type))
     return FALSE;
 
   node = member (o, "protocol");
@@ -1430,10 +1433,12 @@ load_socket (Loader     *L,
 
           push_index (L, i);
           if (!element_object (L, array, i, _("auto-reply rule"), &r)
-              || !get_enum (L, r, "match", match_names, _("match kind"), &match)
+              || !get_enum (L, r, "match", sb_match_kind_names (), -1, _("match kind"), &match)
               || !get_string (L, r, "pattern", &pattern)
               || !check_pattern (L, match, pattern)
-              || !get_enum (L, r, "format", template_format_names, _("reply format"), &format)
+              /* text or hex: the first two formats */
+              || !get_enum (L, r, "format", sb_data_format_names (), SB_DATA_HEX + 1,
+                            _("reply format"), &format)
               || !get_string (L, r, "reply", &reply)
               || !check_template (L, "reply", format, reply, TRUE))
             return FALSE;
@@ -1539,7 +1544,8 @@ load_root (Loader   *L,
           push_index (L, i);
           if (!element_object (L, array, i, _("payload"), &p)
               || !get_string (L, p, "name", &name)
-              || !get_enum (L, p, "format", template_format_names, _("payload format"), &pformat)
+              || !get_enum (L, p, "format", sb_data_format_names (), SB_DATA_HEX + 1,
+                            _("payload format"), &pformat)
               || !get_string (L, p, "data", &data)
               || !check_template (L, "data", pformat, data, FALSE))
             return FALSE;

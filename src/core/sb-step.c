@@ -187,20 +187,46 @@ INT_ACCESSORS (int, size, PROP_SIZE)
 
 /* ---- names ------------------------------------------------------------------- */
 
-static const char *kind_names[SB_N_STEP_KINDS] = {
+/* In enum order, NULL-terminated: the words of session files (the loader
+ * takes them from here too). */
+static const char *const kind_names[SB_N_STEP_KINDS + 1] = {
   "bind", "listen", "accept", "connect", "send", "expect", "receive", "wait", "shutdown", "close",
+  NULL
 };
-static const char *format_names[SB_N_DATA_FORMATS] = { "text", "hex", "file", "payload" };
-static const char *match_names[SB_N_MATCH_KINDS] = { "exact", "contains", "regex", "hex" };
-static const char *how_names[] = { "read", "write", "both" };
+static const char *const format_names[SB_N_DATA_FORMATS + 1] = { "text", "hex", "file", "payload", NULL };
+static const char *const match_names[SB_N_MATCH_KINDS + 1] = { "exact", "contains", "regex", "hex", NULL };
+static const char *const how_names[] = { "read", "write", "both", NULL };
+
+const char *const *
+sb_step_kind_names (void)
+{
+  return kind_names;
+}
+
+const char *const *
+sb_data_format_names (void)
+{
+  return format_names;
+}
+
+const char *const *
+sb_match_kind_names (void)
+{
+  return match_names;
+}
+
+const char *const *
+sb_shutdown_how_names (void)
+{
+  return how_names;
+}
 
 static gboolean
-lookup (const char  *name,
-        const char **names,
-        guint        n,
-        int         *out)
+lookup (const char        *name,
+        const char *const *names,
+        int               *out)
 {
-  for (guint i = 0; name != NULL && i < n; i++)
+  for (guint i = 0; name != NULL && names[i] != NULL; i++)
     if (g_str_equal (name, names[i]))
       {
         *out = (int) i;
@@ -222,7 +248,7 @@ sb_step_kind_from_string (const char *name,
 {
   int v;
 
-  if (!lookup (name, kind_names, G_N_ELEMENTS (kind_names), &v))
+  if (!lookup (name, kind_names, &v))
     return FALSE;
   *out = (SbStepKind) v;
   return TRUE;
@@ -241,7 +267,7 @@ sb_data_format_from_string (const char   *name,
 {
   int v;
 
-  if (!lookup (name, format_names, G_N_ELEMENTS (format_names), &v))
+  if (!lookup (name, format_names, &v))
     return FALSE;
   *out = (SbDataFormat) v;
   return TRUE;
@@ -260,7 +286,7 @@ sb_match_kind_from_string (const char  *name,
 {
   int v;
 
-  if (!lookup (name, match_names, G_N_ELEMENTS (match_names), &v))
+  if (!lookup (name, match_names, &v))
     return FALSE;
   *out = (SbMatchKind) v;
   return TRUE;
@@ -279,7 +305,7 @@ sb_shutdown_how_from_string (const char    *name,
 {
   int v;
 
-  if (!lookup (name, how_names, G_N_ELEMENTS (how_names), &v))
+  if (!lookup (name, how_names, &v))
     return FALSE;
   *out = (SbShutdownHow) v;
   return TRUE;

@@ -136,6 +136,11 @@ const char   *sb_match_kind_to_string  (SbMatchKind    match);
 gboolean      sb_match_kind_from_string (const char   *name,
                                         SbMatchKind   *out);
 const char   *sb_shutdown_how_to_string (SbShutdownHow how);
+/* Each enum's names in its order, NULL-terminated. */
+const char *const *sb_step_kind_names    (void);
+const char *const *sb_data_format_names  (void);
+const char *const *sb_match_kind_names   (void);
+const char *const *sb_shutdown_how_names (void);
 gboolean      sb_shutdown_how_from_string (const char *name,
                                         SbShutdownHow *out);
 
